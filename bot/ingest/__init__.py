@@ -1,0 +1,1 @@
+"""Ingestion: load, clean, mask, chunk, tag and index the knowledge folder."""

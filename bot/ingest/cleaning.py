@@ -1,0 +1,75 @@
+"""Text cleaning: unicode and whitespace normalisation, PDF page furniture, PDF headings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANKS = re.compile(r"\n{3,}")
+_DIGITS = re.compile(r"\d+")
+_NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+){0,3})\.?\s+([A-Z][^.!?:;]{1,70})$")
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, no zero-width or soft hyphens, single spaces, at most one blank line in a row."""
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def strip_page_furniture(pages: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+    """Drop header/footer lines repeated across PDF pages ("Page 3 of 9" counts as repeated).
+
+    A line (digits ignored) among the first or last three lines of at least half the pages is
+    furniture, not content.
+    """
+    if len(pages) < 2:
+        return pages
+    edge_counts: Counter[str] = Counter()
+    for _, text in pages:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        edge_counts.update({_DIGITS.sub("#", ln) for ln in lines[:3] + lines[-3:]})
+    threshold = max(2, (len(pages) + 1) // 2)
+    furniture = {key for key, n in edge_counts.items() if n >= threshold}
+    cleaned = []
+    for page, text in pages:
+        lines = [ln for ln in text.splitlines() if _DIGITS.sub("#", ln.strip()) not in furniture]
+        cleaned.append((page, "\n".join(lines)))
+    return cleaned
+
+
+def mark_pdf_headings(text: str) -> str:
+    """Turn numbered heading lines ("2.1 Scope") into Markdown headings for the chunker."""
+    out = []
+    for line in text.splitlines():
+        match = _NUMBERED_HEADING.match(line.strip())
+        if match and not line.strip().endswith(","):
+            level = match.group(1).count(".") + 2  # "1" -> ##, "1.2" -> ###; the title is #
+            out.append("#" * min(level, 6) + " " + line.strip())
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def join_wrapped_lines(text: str) -> str:
+    """PDF text wraps mid-sentence; rejoin lines that continue a paragraph."""
+    out: list[str] = []
+    for line in text.splitlines():
+        prev = out[-1] if out else ""
+        continues = (
+            prev
+            and line
+            and not line.startswith(("#", "|", "- ", "• "))
+            and not prev.startswith(("#", "|"))
+            and not prev.endswith((".", ":", "!", "?"))
+            and (line[0].islower() or line[0].isdigit() or line[0] in "($")
+        )
+        if continues:
+            out[-1] = prev + " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,72 @@
+"""Front matter to flat chunk metadata (Chroma takes str/int/float/bool and lists of them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+
+from bot.governance.access import normalise_audience
+
+_OWNER = re.compile(r"^(?P<team>[^(#]*?)\s*\(?(?P<channel>#[\w.-]+)?\)?\s*$")
+_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+
+
+def document_metadata(raw: dict, doc_id: str, text: str) -> dict:
+    """Metadata every chunk of a document carries; sensible defaults when front matter is absent."""
+    team, channel = _owner(raw.get("owner"), raw.get("owner_team"), raw.get("owner_channel"))
+    first_heading = _HEADING.search(text)
+    title = str(raw.get("title") or (first_heading.group(1) if first_heading else "") or _title_from_path(doc_id))
+    meta = {
+        "doc_id": doc_id,
+        "source": doc_id,
+        "title": title.strip(),
+        "owner": team,
+        "owner_channel": channel,
+        "effective_date": _iso(raw.get("effective_date")),
+        "review_by": _iso(raw.get("review_by")),
+        "version": str(raw.get("version") or ""),
+        "url": str(raw.get("url") or ""),
+        "audience": normalise_audience(raw.get("audience")),
+        "supersedes": _supersedes(raw.get("supersedes")),
+    }
+    extra = raw.get("extra_metadata") or {}
+    meta.update({k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool))})
+    return meta
+
+
+def is_overdue(review_by: str | None, today: dt.date | None = None) -> bool:
+    """A document past its review date is still used but flagged to the reader."""
+    if not review_by:
+        return False
+    try:
+        return dt.date.fromisoformat(review_by) < (today or dt.date.today())
+    except ValueError:
+        return False
+
+
+def _owner(owner: object, team: object, channel: object) -> tuple[str, str]:
+    if isinstance(owner, dict):
+        return str(owner.get("team") or "").strip(), str(owner.get("channel") or channel or "").strip()
+    if isinstance(owner, str) and owner.strip():
+        match = _OWNER.match(owner.strip())
+        if match:
+            return match.group("team").strip(), (match.group("channel") or str(channel or "")).strip()
+    return str(team or "").strip(), str(channel or "").strip()
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value or "").strip()
+
+
+def _supersedes(value: object) -> list[str]:
+    if not value:
+        return []
+    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return [str(PurePosixPath(str(i).strip())) for i in items if str(i).strip()]
+
+
+def _title_from_path(doc_id: str) -> str:
+    return PurePosixPath(doc_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()

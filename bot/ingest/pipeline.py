@@ -1,0 +1,295 @@
+"""Ingestion: sources -> load -> clean -> mask PII -> chunk -> index (Chroma + BM25), incrementally.
+
+Only documents whose bytes (or derived state such as being superseded) changed are loaded; the
+LangChain indexing API with a SQL record manager then embeds only chunks it has not seen, and
+cleans up a changed document's old chunks. The registry (state/registry-<collection>.json) is
+written last, so an interrupted run is simply redone next time and never loses the old index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.indexing import index
+
+from bot.config import Settings
+from bot.ingest.chunking import chunk_document
+from bot.ingest.cleaning import join_wrapped_lines, mark_pdf_headings, normalise_text, strip_page_furniture
+from bot.ingest.dedup import doc_signature, find_duplicates
+from bot.ingest.loaders import LoadedDocument, SkipDocument
+from bot.ingest.metadata import document_metadata
+from bot.ingest.report import IngestReport
+from bot.ingest.sources import DocumentSource, folder_sources
+from bot.retrieval.embeddings import load_embeddings, model_path, token_counter
+from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_path
+from bot.retrieval.vectorstore import open_vectorstore
+
+log = logging.getLogger(__name__)
+PIPELINE_VERSION = "1"  # bump when chunking or cleaning changes, to re-chunk everything once
+Transform = Callable[[list[str]], list[str]]
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class CountingEmbeddings(Embeddings):
+    """Delegates to the real model, counting texts embedded and reporting progress."""
+
+    def __init__(self, inner: Embeddings, on_batch: Callable[[int], None] | None = None) -> None:
+        self.inner, self.on_batch, self.texts_embedded = inner, on_batch, 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.inner.embed_documents(texts)
+        self.texts_embedded += len(texts)
+        if self.on_batch:
+            self.on_batch(len(texts))
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+class Ingestor:
+    """Keeps one Chroma collection (and its BM25 twin) in step with a set of document sources."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embeddings: Embeddings | None = None,
+        transform: Transform | None = None,
+        progress: Progress | None = None,
+        collection: str | None = None,
+        skip_exact_duplicates: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.collection = collection or settings.chroma_collection
+        self.embeddings = embeddings or load_embeddings(
+            settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size
+        )
+        self.transform = transform if transform is not None else _default_transform(settings)
+        self.progress = progress or (lambda stage, done, total: None)
+        self.skip_exact_duplicates = skip_exact_duplicates
+        self.count_tokens = token_counter(settings.embedding_model)
+
+    # --- public ------------------------------------------------------------------------
+    def ingest_folder(self, root: Path | None = None, *, rebuild: bool = False) -> IngestReport:
+        root = Path(root or self.settings.knowledge_dir)
+        if not root.exists():
+            raise FileNotFoundError(f"knowledge folder not found: {root}")
+        sources, skipped = folder_sources(
+            root,
+            exclude=self.settings.ingest_exclude,
+            max_file_bytes=int(self.settings.max_file_mb * 1e6),
+            max_line_chars=self.settings.max_line_chars,
+        )
+        return self.ingest(sources, skipped=skipped, rebuild=rebuild, partial=root.is_file())
+
+    def ingest(
+        self,
+        sources: Iterable[DocumentSource],
+        *,
+        skipped: list[tuple[str, str]] | None = None,
+        rebuild: bool = False,
+        partial: bool = False,
+    ) -> IngestReport:
+        """Bring the index in line with `sources`; `partial` (one file) never deletes others."""
+        started = time.perf_counter()
+        report = IngestReport(skipped=list(skipped or []))
+        if rebuild:
+            self._drop()
+        registry = self._read_registry()
+        fingerprint = self._fingerprint()
+        if registry.get("fingerprint") != fingerprint:
+            registry = {"fingerprint": fingerprint, "docs": {}}
+        known: dict[str, dict] = registry["docs"]
+        sources = list(sources)
+        present = {s.doc_id for s in sources} | {doc_id for doc_id, _ in report.skipped}
+
+        changed = [s for s in sources if known.get(s.doc_id, {}).get("sha") != s.sha]
+        loaded = self._load_all(changed, report)
+        entries = {s.doc_id: known[s.doc_id] for s in sources if s.doc_id in known and s.doc_id not in loaded}
+        entries.update({d: known[d] for d, _ in report.skipped if d in known})  # keep what was indexed
+        for doc_id, (doc, meta, _) in loaded.items():
+            entries[doc_id] = {"sha": doc["sha"], "supersedes": meta["supersedes"], "title": meta["title"], "signature": doc["signature"]}
+
+        # Derived state: superseded documents and exact duplicates are kept out of retrieval.
+        superseded_by = {old: doc_id for doc_id, e in entries.items() for old in e["supersedes"] if old in entries}
+        exact, near = find_duplicates({d: tuple(e["signature"]) for d, e in entries.items()}, self.settings.near_duplicate_threshold)
+        duplicates_of = {dup: kept for kept, dup in exact} if self.skip_exact_duplicates else {}
+        report.superseded = sorted(superseded_by.items())
+        report.duplicates = [{"kept": k, "duplicate": d, "similarity": 1.0} for k, d in exact]
+        report.near_duplicates = [{"a": a, "b": b, "similarity": s} for a, b, s in near]
+
+        restate = [
+            s
+            for s in sources
+            if s.doc_id in entries
+            and s.doc_id not in loaded
+            and (
+                known[s.doc_id].get("superseded_by") != superseded_by.get(s.doc_id)
+                or known[s.doc_id].get("duplicate_of") != duplicates_of.get(s.doc_id)
+            )
+        ]
+        loaded.update(self._load_all(restate, report))
+
+        chunks: list[Document] = []
+        for doc_id, (_, meta, segments) in loaded.items():
+            if doc_id in duplicates_of:
+                continue
+            meta["superseded"] = doc_id in superseded_by
+            meta["superseded_by"] = superseded_by.get(doc_id, "")
+            doc_chunks = chunk_document(segments, meta, count_tokens=self.count_tokens, max_tokens=self.settings.chunk_max_tokens)
+            entries[doc_id]["chunks"] = len(doc_chunks)
+            chunks.extend(doc_chunks)
+        for doc_id, entry in entries.items():
+            entry["superseded_by"] = superseded_by.get(doc_id)
+            entry["duplicate_of"] = duplicates_of.get(doc_id)
+
+        vectorstore, record_manager = self._open()
+        counting = CountingEmbeddings(self.embeddings, self._embedding_progress(len(chunks)))
+        vectorstore._embedding_function = counting  # the store embeds through our counter
+        result = index(
+            chunks,
+            record_manager,
+            vectorstore,
+            cleanup="incremental",
+            source_id_key="source",
+            batch_size=128,
+            key_encoder="sha256",
+        )
+        gone = set() if partial else set(known) - present
+        gone |= {d for d in duplicates_of if known.get(d, {}).get("chunks")}
+        report.chunks_deleted = result["num_deleted"] + self._delete_sources(gone, vectorstore, record_manager)
+        for doc_id in gone - set(duplicates_of):
+            entries.pop(doc_id, None)
+        if partial:
+            entries = {**{d: e for d, e in known.items()}, **entries}
+
+        report.chunks_embedded = counting.texts_embedded
+        report.chunks_added, report.chunks_unchanged = result["num_added"], result["num_skipped"]
+        report.deleted = sorted(gone - set(duplicates_of))
+        for doc_id in sorted(loaded):
+            (report.updated if doc_id in known else report.added).append(doc_id)
+        report.unchanged = sorted(d for d in entries if d not in loaded and d not in report.deleted)
+        changed_index = bool(result["num_added"] or report.chunks_deleted or result["num_updated"])
+        if changed_index or not (bm25_dir(self.settings, self.collection) / "chunks.jsonl").exists():
+            self._rebuild_bm25(vectorstore)
+        report.chunks_total = vectorstore._collection.count()
+        registry["docs"] = entries
+        self._write_registry(registry)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # --- steps -------------------------------------------------------------------------
+    def _load_all(self, sources: list[DocumentSource], report: IngestReport) -> dict[str, tuple[dict, dict, list]]:
+        """Load, clean and mask each source; failures are reported and skipped."""
+        out: dict[str, tuple[dict, dict, list]] = {}
+        for i, source in enumerate(sources):
+            self.progress("load", i, len(sources))
+            try:
+                doc = source.load()
+                segments = self._clean(doc)
+                if not any(text.strip() for _, text in segments):
+                    raise SkipDocument("no text left after cleaning")
+            except SkipDocument as exc:
+                report.skipped.append((source.doc_id, str(exc)))
+                continue
+            meta = document_metadata(doc.metadata, doc.doc_id, "\n".join(t for _, t in segments))
+            out[source.doc_id] = ({"sha": source.sha, "signature": list(doc_signature(doc.text))}, meta, segments)
+        if sources:
+            self.progress("load", len(sources), len(sources))
+        if out and self.transform is not None:
+            self._mask(out)
+        return out
+
+    def _clean(self, doc: LoadedDocument) -> list[tuple[int | None, str]]:
+        segments = doc.segments
+        if doc.fmt == "pdf":
+            segments = strip_page_furniture(segments)
+            segments = [(p, mark_pdf_headings(join_wrapped_lines(normalise_text(t)))) for p, t in segments]
+            segments = [(p, "\n\n".join(line for line in t.splitlines() if line.strip())) for p, t in segments]
+            if doc.metadata.get("title") and segments:
+                page, text = segments[0]
+                segments[0] = (page, f"# {doc.metadata['title']}\n\n{text}")
+        return [(p, normalise_text(t)) for p, t in segments]
+
+    def _mask(self, loaded: dict[str, tuple[dict, dict, list]]) -> None:
+        """PII is masked here, before chunking and indexing: the one transform point."""
+        flat = [(doc_id, i) for doc_id, (_, _, segs) in loaded.items() for i in range(len(segs))]
+        masked = self.transform([loaded[d][2][i][1] for d, i in flat])  # type: ignore[misc]
+        for (doc_id, i), text in zip(flat, masked):
+            segs = loaded[doc_id][2]
+            segs[i] = (segs[i][0], text)
+
+    def _embedding_progress(self, total: int) -> Callable[[int], None]:
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            self.progress("embed", done, total)
+
+        return advance
+
+    def _delete_sources(self, doc_ids: set[str], vectorstore, record_manager) -> int:
+        if not doc_ids:
+            return 0
+        keys = record_manager.list_keys(group_ids=sorted(doc_ids))
+        if keys:
+            vectorstore.delete(ids=keys)
+            record_manager.delete_keys(keys)
+        return len(keys)
+
+    def _rebuild_bm25(self, vectorstore) -> None:
+        from bot.retrieval.bm25 import Bm25Index
+
+        data = vectorstore._collection.get(include=["documents", "metadatas"])
+        Bm25Index.build(data["ids"], data["documents"], data["metadatas"]).save(bm25_dir(self.settings, self.collection))
+
+    # --- state -------------------------------------------------------------------------
+    def _open(self):
+        vectorstore = open_vectorstore(self.settings, self.embeddings, self.collection)
+        return vectorstore, open_record_manager(self.settings, self.collection)
+
+    def _drop(self) -> None:
+        vectorstore, _ = self._open()
+        vectorstore.delete_collection()
+        open_record_manager(self.settings, self.collection, reset=True)
+        registry_path(self.settings, self.collection).unlink(missing_ok=True)
+        shutil.rmtree(bm25_dir(self.settings, self.collection), ignore_errors=True)
+
+    def _fingerprint(self) -> str:
+        s = self.settings
+        return f"v{PIPELINE_VERSION}|{model_path(s.embedding_model)}|{s.chunk_max_tokens}|pii={s.pii_enabled}"
+
+    def _read_registry(self) -> dict:
+        path = registry_path(self.settings, self.collection)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _write_registry(self, registry: dict) -> None:
+        path = registry_path(self.settings, self.collection)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(registry, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
+
+def _default_transform(settings: Settings) -> Transform | None:
+    if not settings.pii_enabled:
+        return None
+    from bot.governance.pii import get_masker
+
+    return get_masker(settings).mask_many
+
+
+def run_ingest(settings: Settings, path: Path | None = None, *, rebuild: bool = False, **kwargs) -> IngestReport:
+    """Ingest a folder (default: KNOWLEDGE_DIR) into the configured index."""
+    return Ingestor(settings, **kwargs).ingest_folder(path, rebuild=rebuild)

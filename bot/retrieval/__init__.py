@@ -1,0 +1,1 @@
+"""Retrieval: dense (Chroma) + BM25 fused by reciprocal rank, with access filters."""

@@ -1,0 +1,185 @@
+"""Pure Block Kit builders: data in, Slack message payloads out (no I/O, easy to unit test).
+
+Slack rejects a message with more than 50 blocks or a section text over 3000 characters
+(`invalid_blocks`), and truncates notification text; every builder here stays within those limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.answer.result import AnswerResult, Source
+from bot.slack import ids
+from bot.slack.mrkdwn import escape, link, to_mrkdwn, to_plain, truncate
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_TEXT_CHARS = 4000
+MAX_CONTEXT_CHARS = 2000  # a context element's text limit
+MAX_BUTTON_VALUE = 2000
+
+RATING_HINT = "React with 👍 or 👎 to rate this answer"
+APOLOGY = "Sorry — something went wrong while answering. The team has been notified; please try again or ask in {channel}"
+NOT_ANSWERED_YET = "I haven't answered you in this channel yet."
+SOURCES_GONE = "I can't find the sources of that answer any more (answers are kept for a limited time)."
+GREETING = "Hi! I answer questions about Northwind's policies and cite the clauses I used. What would you like to know?"
+SUGGESTED_PROMPTS: list[dict[str, str]] = [
+    {"title": "Annual leave", "message": "How many days of annual leave do I get?"},
+    {"title": "Remote work", "message": "Can I work remotely from another country?"},
+    {"title": "Sick leave", "message": "When do I need a doctor's note for sick leave?"},
+]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A postable message: notification `text` plus `blocks`."""
+
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+
+
+def sections(mrkdwn: str) -> list[dict]:
+    """`mrkdwn` as section blocks of at most 3000 characters, split at paragraph or line breaks."""
+    chunks: list[str] = []
+    current = ""
+    for line in mrkdwn.splitlines(keepends=True):
+        while len(line) > MAX_SECTION_CHARS:  # one very long line: hard split
+            chunks += [current, line[:MAX_SECTION_CHARS]]
+            current, line = "", line[MAX_SECTION_CHARS:]
+        if len(current) + len(line) > MAX_SECTION_CHARS:
+            chunks.append(current)
+            current = ""
+        current += line
+    chunks.append(current)
+    return [_section(c.strip("\n")) for c in chunks if c.strip()]
+
+
+def fit(blocks: list[dict], tail: Sequence[dict] = ()) -> list[dict]:
+    """`blocks` followed by `tail`, dropping body blocks (with a "…" note) to stay within 50."""
+    room = MAX_BLOCKS - len(tail)
+    if len(blocks) > room:
+        blocks = blocks[: room - 1] + [_context("…the answer was too long for one Slack message.")]
+    return blocks + list(tail)
+
+
+def answer_message(result: AnswerResult, *, fallback_channel: str) -> Message:
+    """The answer, its numbered sources, review warnings, a Sources button and the rating hint."""
+    body = sections(to_mrkdwn(result.answer))
+    tail: list[dict] = []
+    if result.abstained and result.ask_instead:
+        tail.append(_context(f"Not sure? Ask in {escape(result.ask_instead)}"))
+    if result.sources and not result.abstained:
+        tail.append({"type": "divider"})
+        tail.extend(sections("*Sources*\n" + "\n".join(source_line(s) for s in result.sources)))
+        tail.extend(_context(overdue_note(s, fallback_channel)) for s in _unique_docs(result.overdue_sources))
+        if result.restricted:
+            tail.append(_context("🔒 This answer cites a policy with a limited audience — please don't forward it."))
+        tail.append(sources_button())
+    if result.kind in ("answer", "abstain"):
+        tail.append(_context(RATING_HINT))
+    return Message(text=to_plain(result.answer, MAX_TEXT_CHARS), blocks=fit(body, tail))
+
+
+def source_title(source: Source) -> str:
+    return f"{source.title} › {source.section}" if source.section else source.title
+
+
+def source_line(source: Source) -> str:
+    """`[1] Title › Section — effective 2026-01-01`, the title linked to the document."""
+    line = f"[{source.n}] {link(source.url, source_title(source))}"
+    return line + (f" — effective {escape(source.effective_date)}" if source.effective_date else "")
+
+
+def overdue_note(source: Source, fallback_channel: str) -> str:
+    who = source.owner_channel or source.owner or fallback_channel
+    return f"⚠️ {escape(source.title)} was due for review on {escape(source.review_by or 'an earlier date')}; check with {escape(who)}"
+
+
+def sources_button() -> dict:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": ids.SOURCES_BUTTON,
+                "text": {"type": "plain_text", "text": "Sources"},
+                "value": "sources",
+            }
+        ],
+    }
+
+
+def citations_message(sources: Sequence[Source], *, heading: str) -> Message:
+    """Full citations (quote, owner, dates, link), one section each, for an ephemeral reply."""
+    blocks = [_section(f"*{escape(heading)}*")]
+    blocks += [b for s in sources for b in sections(citation(s))]
+    text = f"{heading}: " + "; ".join(source_title(s) for s in sources)
+    return Message(text=truncate(escape(text), MAX_TEXT_CHARS), blocks=fit(blocks))
+
+
+def citation(source: Source) -> str:
+    lines = [f"*[{source.n}] {link(source.url, source_title(source))}*"]
+    if source.quote:
+        lines += [f"&gt; {line}" for line in escape(source.quote).splitlines() if line.strip()]
+    facts = []
+    if source.owner or source.owner_channel:
+        facts.append("Owner: " + escape(" ".join(x for x in (source.owner, source.owner_channel and f"({source.owner_channel})") if x)))
+    if source.effective_date:
+        facts.append(f"Effective {escape(source.effective_date)}")
+    if source.review_by:
+        facts.append(f"Review by {escape(source.review_by)}" + (" ⚠️ overdue" if source.overdue else ""))
+    if facts:
+        lines.append(" · ".join(facts))
+    return "\n".join(lines)
+
+
+def text_message(text: str) -> Message:
+    """A one-paragraph plain message (apologies, notices)."""
+    return Message(text=truncate(escape(text), MAX_TEXT_CHARS), blocks=sections(escape(text)))
+
+
+def apology(fallback_channel: str) -> Message:
+    return text_message(APOLOGY.format(channel=fallback_channel))
+
+
+def home_view() -> dict:
+    """The App Home tab: what the bot does and how to use it."""
+    how_to = (
+        "*How to ask*\n"
+        "• Mention me in a channel: `@policybot how much parental leave do I get?` — I answer in a thread.\n"
+        "• Send me a direct message, or open me from the assistant panel.\n"
+        "• Reply in my thread to ask a follow-up; I read the thread.\n"
+        f"• `{ids.SOURCES_COMMAND}` shows the full sources of my last answer to you in a channel; "
+        f"`{ids.SOURCES_COMMAND} expenses` lists the policy sections matching a topic."
+    )
+    rating = f"*Help me improve*\n{RATING_HINT}. People Ops reviews the 👎 answers."
+    return {
+        "type": "home",
+        "callback_id": ids.HOME_VIEW,
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Policy answers, with citations"}},
+            _section(
+                "I answer questions about company policies from the published policy documents and "
+                "cite the clauses I used. When I'm not sure, I say so and tell you where to ask."
+            ),
+            {"type": "divider"},
+            _section(how_to),
+            _section(rating),
+        ],
+    }
+
+
+def _unique_docs(sources: Sequence[Source]) -> list[Source]:
+    seen: dict[str, Source] = {}
+    for s in sources:
+        seen.setdefault(s.doc_id, s)
+    return list(seen.values())
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_CHARS)}}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, MAX_CONTEXT_CHARS)}]}

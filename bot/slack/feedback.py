@@ -1,0 +1,27 @@
+"""👍/👎 reactions on the bot's answers become votes in the FeedbackStore."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.slack import ids
+from bot.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+
+
+def vote_value(reaction: str) -> int | None:
+    """+1 / -1 for thumbs reactions (any skin tone, e.g. `+1::skin-tone-3`), None otherwise."""
+    return ids.VOTE_REACTIONS.get(reaction.split("::", 1)[0])
+
+
+def on_reaction(deps: SlackDeps, event: dict, *, added: bool) -> None:
+    """Record or withdraw a vote; reactions on anything but a bot answer are ignored by the store."""
+    value = vote_value(event.get("reaction", ""))
+    item = event.get("item") or {}
+    user = event.get("user")
+    if value is None or item.get("type") != "message" or not user or user == deps.bot.user_id:
+        return
+    feedback = deps.stores.feedback
+    counted = (feedback.vote if added else feedback.unvote)(item["channel"], item["ts"], user, value)
+    log.info("reaction %s on %s:%s by %s counted=%s", "added" if added else "removed", item["channel"], item["ts"], user, counted)

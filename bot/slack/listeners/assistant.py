@@ -1,0 +1,34 @@
+"""Slack's assistant panel: a greeting with suggested prompts, then answers with a status line.
+
+Bolt's `Assistant` middleware takes every message in a DM thread, so DM thread replies come
+through here too; where the thread is not an assistant thread, setting the status fails and
+the progress indicator falls back to 👀.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts
+from slack_sdk import WebClient
+
+from bot.slack.blocks import GREETING, SUGGESTED_PROMPTS
+from bot.slack.deps import SlackDeps
+from bot.slack.handler import submit_question
+from bot.slack.request import from_person, question_from
+
+EVENTS = ("assistant_thread_started", "assistant_thread_context_changed")
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    assistant = Assistant()
+
+    @assistant.thread_started
+    def on_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
+        say(GREETING)
+        set_suggested_prompts(prompts=SUGGESTED_PROMPTS)
+
+    @assistant.user_message
+    def on_user_message(payload: dict, body: dict, client: WebClient, set_status: SetStatus) -> None:
+        if from_person(payload, deps.bot):
+            submit_question(deps, question_from(payload, body, deps.bot, "assistant"), client, set_status)
+
+    app.assistant(assistant)

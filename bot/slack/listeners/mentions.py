@@ -1,0 +1,21 @@
+"""@policybot in a channel: answer in a thread under the question."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.slack.deps import SlackDeps
+from bot.slack.handler import submit_question
+from bot.slack.request import from_person, question_from
+
+EVENTS = ("app_mention",)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    @app.event("app_mention")
+    def on_mention(event: dict, body: dict, client: WebClient) -> None:
+        if not from_person(event, deps.bot):
+            return
+        surface = "dm" if str(event.get("channel", "")).startswith("D") else "mention"
+        submit_question(deps, question_from(event, body, deps.bot, surface), client)

@@ -1,0 +1,31 @@
+"""Plain messages: DMs, and follow-ups in a thread the bot answered in.
+
+A mention outside a DM arrives twice, as `app_mention` and as `message`; the mention listener
+answers it, so this one skips messages that mention the bot there. In a DM there is no
+`app_mention`, so every DM is answered here. The question-message claim (`question_key`)
+makes either path answer at most once even if Slack sends both.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.slack.deps import SlackDeps
+from bot.slack.handler import submit_question
+from bot.slack.request import from_person, mentions, question_from
+
+EVENTS = ("message.im", "message.channels", "message.groups", "message.mpim")
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    @app.event("message")
+    def on_message(event: dict, body: dict, client: WebClient) -> None:
+        if not from_person(event, deps.bot):
+            return  # own and other bots' posts, edits, deletions, joins, ...
+        if event.get("channel_type") == "im":
+            submit_question(deps, question_from(event, body, deps.bot, "dm"), client)
+        elif mentions(event.get("text", ""), deps.bot.user_id):
+            return  # the app_mention listener answers it
+        elif deps.settings.answer_thread_followups and event.get("thread_ts") not in (None, event["ts"]):
+            submit_question(deps, question_from(event, body, deps.bot, "followup"), client)

@@ -1,0 +1,1 @@
+"""Redis storage: answers, feedback votes, review queue, event dedup, audit stream."""

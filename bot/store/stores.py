@@ -1,0 +1,42 @@
+"""All stores built from settings over one Redis client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+
+from bot.config import Settings
+from bot.store.answers import AnswerStore
+from bot.store.audit import AuditLog
+from bot.store.dedup import EventDeduplicator
+from bot.store.erasure import forget_user
+from bot.store.feedback import FeedbackStore
+from bot.store.redis_conn import connect
+
+
+@dataclass(frozen=True)
+class Stores:
+    redis: Redis
+    prefix: str
+    answers: AnswerStore
+    feedback: FeedbackStore
+    dedup: EventDeduplicator
+    audit: AuditLog
+
+    @classmethod
+    def from_settings(cls, settings: Settings, redis: Redis | None = None) -> Stores:
+        redis = redis if redis is not None else connect(settings)
+        prefix = settings.redis_prefix
+        answers = AnswerStore(redis, prefix, settings.answer_retention_days)
+        return cls(
+            redis=redis,
+            prefix=prefix,
+            answers=answers,
+            feedback=FeedbackStore(redis, prefix, answers),
+            dedup=EventDeduplicator(redis, prefix, settings.event_dedup_ttl_s),
+            audit=AuditLog(redis, prefix, settings.audit_retention_days),
+        )
+
+    def forget_user(self, user: str) -> dict[str, int]:
+        return forget_user(self.redis, self.prefix, user)

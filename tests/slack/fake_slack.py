@@ -1,0 +1,262 @@
+"""A fake Slack Web API on 127.0.0.1: records every call and answers like Slack does.
+
+It enforces the rules the bot must respect (auth, block limits, rate limits with Retry-After),
+answers errors in Slack's shape (HTTP 200 + {"ok": false, "error": ...}; 429 for rate limits),
+keeps threads so `conversations.replies` returns what was posted, and accepts `response_url`
+posts on /response/<id>.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+TOKEN = "xoxb-test-token"
+BOT_USER = "UPOLICYBOT"
+BOT_ID = "BPOLICYBOT"
+TEAM = "TNORTHWIND"
+
+_JSON_PARAMS = {"blocks", "attachments", "view", "prompts", "loading_messages", "metadata"}
+_CHANNEL = re.compile(r"^[CDG][A-Z0-9]{2,}$")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.threads: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        self.users: dict[str, dict] = {}
+        self.usergroups: list[dict] = []
+        self._reactions: set[tuple[str, str, str]] = set()
+        self._rate_limited: dict[str, int] = {}
+        self._failing: dict[str, tuple[int, str]] = {}
+        self._lock = threading.Condition()
+        self._ts = itertools.count(int(time.time() * 1_000_000))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- lifecycle and addresses -------------------------------------------------------
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.base}/response/{name}"
+
+    # --- test controls -----------------------------------------------------------------
+    def new_ts(self) -> str:
+        """A message ts later than every ts handed out so far (tests use it for questions too)."""
+        micros = next(self._ts)
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def seed(self, channel: str, message: dict) -> dict:
+        """Put a message into a channel/thread so `conversations.replies` returns it."""
+        message = {"type": "message", "ts": self.new_ts(), **message}
+        root = message.get("thread_ts") or message["ts"]
+        with self._lock:
+            self.threads[(channel, root)].append(message)
+        return message
+
+    def rate_limit(self, method: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After: 1`."""
+        self._rate_limited[method] = times
+
+    def fail(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with {"ok": false, "error": error}."""
+        self._failing[method] = (times, error)
+
+    # --- inspection --------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[dict]:
+        with self._lock:
+            return [c.params for c in self.calls if c.method == method]
+
+    def methods(self) -> list[str]:
+        with self._lock:
+            return [c.method for c in self.calls]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
+        """Block until `method` was called `count` times; the calls. Fails after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                calls = [c.params for c in self.calls if c.method == method]
+                if len(calls) >= count:
+                    return calls
+                if (remaining := deadline - time.monotonic()) <= 0:
+                    raise AssertionError(f"{method} called {len(calls)}x, expected {count}; calls: {self.methods()}")
+                self._lock.wait(remaining)
+
+    # --- the API -----------------------------------------------------------------------
+    def handle(self, method: str, params: dict, token: str | None) -> tuple[int, dict, dict]:
+        """(status, headers, body) for one API call."""
+        self._record(method, params)
+        if method.startswith("response/"):
+            return 200, {}, {"ok": True}
+        if not token:
+            return 200, {}, {"ok": False, "error": "not_authed"}
+        if token != TOKEN:
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if self._rate_limited.get(method, 0) > 0:
+            self._rate_limited[method] -= 1
+            return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
+        times, error = self._failing.get(method, (0, ""))
+        if times > 0:
+            self._failing[method] = (times - 1, error)
+            return 200, {}, {"ok": False, "error": error}
+        if "channel" in params and not _CHANNEL.match(str(params["channel"])):
+            return 200, {}, {"ok": False, "error": "channel_not_found"}
+        api = getattr(self, "api_" + method.replace(".", "_"), None)
+        if api is None:
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        return 200, {}, api(params)
+
+    def api_auth_test(self, p: dict) -> dict:
+        return {"ok": True, "url": "https://northwind.slack.com/", "team": "Northwind", "user": "policybot",
+                "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def api_chat_postMessage(self, p: dict) -> dict:
+        if error := _invalid_message(p):
+            return {"ok": False, "error": error}
+        message = self.seed(p["channel"], {"user": BOT_USER, "bot_id": BOT_ID, "text": p.get("text", ""),
+                                           "blocks": p.get("blocks") or [], **_thread(p)})
+        return {"ok": True, "channel": p["channel"], "ts": message["ts"], "message": message}
+
+    def api_chat_postEphemeral(self, p: dict) -> dict:
+        if error := _invalid_message(p):
+            return {"ok": False, "error": error}
+        return {"ok": True, "message_ts": self.new_ts()}
+
+    def api_chat_update(self, p: dict) -> dict:
+        if error := _invalid_message(p):
+            return {"ok": False, "error": error}
+        return {"ok": True, "channel": p["channel"], "ts": p["ts"], "text": p.get("text", "")}
+
+    def api_reactions_add(self, p: dict) -> dict:
+        key = (p["channel"], p["timestamp"], p["name"])
+        with self._lock:
+            if key in self._reactions:
+                return {"ok": False, "error": "already_reacted"}
+            self._reactions.add(key)
+        return {"ok": True}
+
+    def api_reactions_remove(self, p: dict) -> dict:
+        key = (p["channel"], p["timestamp"], p["name"])
+        with self._lock:
+            if key not in self._reactions:
+                return {"ok": False, "error": "no_reaction"}
+            self._reactions.discard(key)
+        return {"ok": True}
+
+    def api_conversations_replies(self, p: dict) -> dict:
+        with self._lock:
+            messages = sorted(self.threads.get((p["channel"], p["ts"]), []), key=lambda m: float(m["ts"]))
+        if not messages:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": messages, "has_more": False}
+
+    def api_users_info(self, p: dict) -> dict:
+        return {"ok": True, "user": self.users.get(p["user"], {"id": p["user"], "is_bot": False})}
+
+    def api_usergroups_list(self, p: dict) -> dict:
+        return {"ok": True, "usergroups": self.usergroups}
+
+    def api_assistant_threads_setStatus(self, p: dict) -> dict:
+        return {"ok": True}
+
+    def api_assistant_threads_setSuggestedPrompts(self, p: dict) -> dict:
+        if len(p.get("prompts") or []) > 4:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def api_views_publish(self, p: dict) -> dict:
+        view = p.get("view") or {}
+        if len(view.get("blocks", [])) > 100:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "view": {"id": "V1", **view}}
+
+    def _record(self, method: str, params: dict) -> None:
+        with self._lock:
+            self.calls.append(Call(method, params))
+            self._lock.notify_all()
+
+
+def _thread(p: dict) -> dict:
+    return {"thread_ts": p["thread_ts"]} if p.get("thread_ts") else {}
+
+
+def _invalid_message(p: dict) -> str | None:
+    blocks = p.get("blocks") or []
+    if not blocks and not p.get("text"):
+        return "no_text"
+    if len(blocks) > 50:
+        return "invalid_blocks"
+    for block in blocks:
+        if block.get("type") == "section" and len((block.get("text") or {}).get("text", "")) > 3000:
+            return "invalid_blocks"
+    if len(p.get("text") or "") > 40_000:
+        return "msg_too_long"
+    return None
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            params = _parse(raw, self.headers.get("Content-Type", ""))
+            auth = self.headers.get("Authorization", "")
+            token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else params.pop("token", None)
+            path = self.path.split("?", 1)[0]
+            method = path.removeprefix("/api/") if path.startswith("/api/") else path.lstrip("/")
+            status, headers, body = fake.handle(method, params, token)
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def _parse(raw: str, content_type: str) -> dict:
+    if "json" in content_type:
+        params = json.loads(raw or "{}")
+    else:
+        params = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    for name in _JSON_PARAMS & params.keys():
+        if isinstance(params[name], str) and params[name]:
+            params[name] = json.loads(params[name])
+    return params

@@ -1,0 +1,97 @@
+"""Talking to the bot the way Slack does: signed HTTP requests, and Slack's payload shapes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+from urllib.parse import urlencode
+
+import httpx
+import uvicorn
+
+from tests.slack.fake_slack import TEAM
+
+SECRET = "test-signing-secret"
+_ids = itertools.count(1)
+
+
+def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """Slack's v0 request signature: HMAC-SHA256 of `v0:{timestamp}:{body}`."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+class Uvicorn:
+    """An ASGI app served by uvicorn on 127.0.0.1 (random port) in a background thread."""
+
+    def __init__(self, asgi: object) -> None:
+        self.server = uvicorn.Server(uvicorn.Config(asgi, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        self.url = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+class SlackSender:
+    """Posts events, slash commands and button clicks to a bot, signed like Slack signs them."""
+
+    def __init__(self, url: str, secret: str = SECRET) -> None:
+        self.url, self.secret = url, secret
+        self.http = httpx.Client(base_url=url, trust_env=False, timeout=30)
+
+    def post(self, body: str, content_type: str, *, retry: int | None = None, **sign: object) -> httpx.Response:
+        headers = {"Content-Type": content_type, **signed_headers(body, secret=self.secret, **sign)}
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.http.post("/slack/events", content=body, headers=headers)
+
+    def event(self, event: dict, *, event_id: str | None = None, retry: int | None = None) -> httpx.Response:
+        """Deliver an Events API `event_callback` (a fresh event id unless given)."""
+        body = {
+            "token": "legacy", "team_id": TEAM, "api_app_id": "APOLICY", "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_ids):08d}", "event_time": int(time.time()), "event": event,
+            "authorizations": [{"team_id": TEAM, "user_id": "UPOLICYBOT", "is_bot": True}],
+        }
+        response = self.post(json.dumps(body), "application/json", retry=retry)
+        assert response.status_code == 200, response.text
+        return response
+
+    def command(self, *, user: str, channel: str, text: str, response_url: str) -> httpx.Response:
+        form = {"command": "/policy-sources", "text": text, "user_id": user, "channel_id": channel,
+                "team_id": TEAM, "response_url": response_url, "trigger_id": "1.2.3"}
+        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    def click(self, action_id: str, *, user: str, channel: str, message: dict) -> httpx.Response:
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user}, "channel": {"id": channel},
+            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+            "message": message, "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused",
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": "sources",
+                         "action_ts": str(time.time())}],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def message(channel: str, user: str, text: str, ts: str, *, channel_type: str = "channel", **extra: object) -> dict:
+    return {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+            "channel_type": channel_type, "team": TEAM, **extra}
+
+
+def mention(channel: str, user: str, text: str, ts: str, **extra: object) -> dict:
+    return {"type": "app_mention", "channel": channel, "user": user, "text": text, "ts": ts, "team": TEAM, **extra}

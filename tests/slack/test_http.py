@@ -1,0 +1,35 @@
+"""The HTTP surface: Slack's request signing, url_verification, health, and a fast ack."""
+
+import json
+import time
+
+from tests.slack.conftest import RunningBot
+from tests.slack.slack_http import SECRET, signed_headers
+
+
+def test_url_verification_echoes_the_challenge(bot: RunningBot) -> None:
+    response = bot.send.post(json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"}), "application/json")
+    assert response.status_code == 200
+    assert response.json()["challenge"] == "c-123"
+
+
+def test_bad_signature_is_rejected(bot: RunningBot) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "x"})
+    headers = {"Content-Type": "application/json", **signed_headers(body, secret="not-the-secret")}
+    assert bot.send.http.post("/slack/events", content=body, headers=headers).status_code == 401
+
+
+def test_stale_timestamp_is_rejected(bot: RunningBot) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "x"})
+    headers = {"Content-Type": "application/json", **signed_headers(body, secret=SECRET, timestamp=int(time.time()) - 360)}
+    assert bot.send.http.post("/slack/events", content=body, headers=headers).status_code == 401
+
+
+def test_unsigned_request_is_rejected(bot: RunningBot) -> None:
+    assert bot.send.http.post("/slack/events", content="{}", headers={"Content-Type": "application/json"}).status_code == 401
+
+
+def test_healthz_reports_index_and_redis(bot: RunningBot) -> None:
+    response = bot.send.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"index": True, "redis": True}}
