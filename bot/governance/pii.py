@@ -165,6 +165,15 @@ def _allowlist_regex(entries: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.IGNORECASE)
 
 
+def _within(span: PiiSpan, allowed: list[tuple[int, int]]) -> bool:
+    """Whether the span's letters and digits all lie inside one allowlisted occurrence."""
+    core = re.search(r"[^\W_](?:.*[^\W_])?", span.text, re.DOTALL)
+    if not core:
+        return False
+    start, end = span.start + core.start(), span.start + core.end()
+    return any(a <= start and end <= b for a, b in allowed)
+
+
 def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
     """Keep the most confident (then longest) span wherever detections overlap; in text order."""
     kept: list[PiiSpan] = []
@@ -263,9 +272,9 @@ class PiiMasker:
         spans = [
             PiiSpan(r.entity_type, r.start, r.end, text[r.start : r.end], round(r.score, 3))
             for r in results
-            if r.entity_type in PLACEHOLDERS and not any(a <= r.start and r.end <= b for a, b in allowed)
+            if r.entity_type in PLACEHOLDERS
         ]
-        return _resolve_overlaps(spans)
+        return _resolve_overlaps([s for s in spans if not _within(s, allowed)])
 
     def _mask_spans(self, text: str, spans: list[PiiSpan]) -> str:
         operators = {

@@ -21,6 +21,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+import phonenumbers
 import tldextract
 from presidio_analyzer import (
     EntityRecognizer,
@@ -87,8 +88,9 @@ def _digit_count(text: str) -> int:
 class CandidatePhoneRecognizer(PhoneRecognizer):
     """Presidio's phonenumbers recognizer, run only on phone-like stretches with 7+ digits.
 
-    phonenumbers scans the whole text once per region; scanning only candidates makes a question
-    ~10x cheaper, and the 7-digit floor drops house numbers and codes some regions would accept.
+    phonenumbers scans the whole text once per region (~0.4 ms each). Here it sees only candidates,
+    trying regions in order until one explains every digit, and the 7-digit floor drops house
+    numbers and codes that some regions would accept.
     """
 
     _CANDIDATE = re.compile(r"\+?[(\d][\d().\- \t/]*\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?", re.IGNORECASE)
@@ -98,15 +100,23 @@ class CandidatePhoneRecognizer(PhoneRecognizer):
     ) -> list[RecognizerResult]:
         results = []
         for candidate in self._CANDIDATE.finditer(text):
-            if _digit_count(candidate.group()) < 7:
+            digits = _digit_count(candidate.group())
+            if digits < 7:
                 continue
             # a little text either side lets phonenumbers reject numbers glued to letters or timestamps
-            offset = max(candidate.start() - 1, 0)
-            for result in super().analyze(text[offset : candidate.end() + 3], entities, nlp_artifacts):
-                result.start += offset
-                result.end += offset
-                if _digit_count(text[result.start : result.end]) >= 7:
+            start, end = max(candidate.start() - 1, 0), candidate.end() + 3
+            for region in self.supported_regions:  # most likely region first; stop once one explains it all
+                found = [
+                    m
+                    for m in phonenumbers.PhoneNumberMatcher(text[start:end], region, leniency=self.leniency)
+                    if _digit_count(m.raw_string) >= 7
+                ]
+                for match in found:
+                    result = self._get_recognizer_result(match, text, region, nlp_artifacts)
+                    result.start, result.end = match.start + start, match.end + start
                     results.append(result)
+                if sum(_digit_count(m.raw_string) for m in found) >= digits:
+                    break
         return EntityRecognizer.remove_duplicates(results)
 
 

@@ -214,9 +214,11 @@ class Ingestor:
             segments = strip_page_furniture(segments)
             segments = [(p, mark_pdf_headings(join_wrapped_lines(normalise_text(t)))) for p, t in segments]
             segments = [(p, "\n\n".join(line for line in t.splitlines() if line.strip())) for p, t in segments]
-            if doc.metadata.get("title") and segments:
+            title = str(doc.metadata.get("title") or "")
+            if title and segments:
                 page, text = segments[0]
-                segments[0] = (page, f"# {doc.metadata['title']}\n\n{text}")
+                first, _, rest = text.partition("\n\n")
+                segments[0] = (page, f"# {title}\n\n" + (rest if first.strip() == title else text))
         return [(p, normalise_text(t)) for p, t in segments]
 
     def _mask(self, loaded: dict[str, tuple[dict, dict, list]]) -> None:

@@ -53,11 +53,11 @@ def require(settings: Settings, *fields: str) -> None:
             raise SlackConfigError(f"{name.upper()} is not set: add it to the environment or .env (see docs/slack.md)")
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, token: str | None) -> WebClient:
     """A client that waits out 429s (Retry-After) and retries dropped connections."""
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token,
         base_url=base_url,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=2)],
     )
@@ -77,9 +77,8 @@ def create_slack_app(
     returns in milliseconds however long answers take.
     """
     require(settings, "slack_bot_token", "slack_signing_secret")
-    client = web_client(settings)
     try:
-        identity = client.auth_test()
+        identity = web_client(settings, settings.slack_bot_token).auth_test()
     except SlackApiError as exc:
         raise SlackConfigError(f"SLACK_BOT_TOKEN was rejected by Slack ({exc.response.get('error')})") from None
     bot = BotIdentity(user_id=identity["user_id"], bot_id=identity.get("bot_id"), team_id=identity.get("team_id"))
@@ -98,7 +97,7 @@ def create_slack_app(
     listeners = Workers(LISTENER_THREADS, name="slack-listener")
     bolt = App(
         name="policybot",
-        client=client,
+        client=web_client(settings, token=None),  # the template of per-request clients; `authorize` adds the token
         signing_secret=settings.slack_signing_secret,
         authorize=lambda: authorization,  # auth.test already ran above; not once per event
         process_before_response=False,

@@ -47,7 +47,7 @@ class FakeSlack:
         self._ts = itertools.count(int(time.time() * 1_000_000))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     # --- lifecycle and addresses -------------------------------------------------------
     def start(self) -> FakeSlack:

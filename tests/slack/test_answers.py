@@ -19,9 +19,9 @@ def test_mention_gets_one_threaded_cited_answer(bot: RunningBot, fake_slack: Fak
     assert "*Sources*" in shown and "Annual Leave Policy" in shown and RATING_HINT in shown
     assert any(e.get("action_id") == ids.SOURCES_BUTTON for b in answer["blocks"] for e in b.get("elements", []))
 
-    eyes = {"channel": CHANNEL, "timestamp": question["ts"], "name": "eyes"}
-    assert fake_slack.calls_to("reactions.add") == [eyes]
-    assert fake_slack.calls_to("reactions.remove") == [eyes]
+    eyes = ("eyes", CHANNEL, question["ts"])
+    assert [(c["name"], c["channel"], c["timestamp"]) for c in fake_slack.calls_to("reactions.add")] == [eyes]
+    assert [(c["name"], c["channel"], c["timestamp"]) for c in fake_slack.calls_to("reactions.remove")] == [eyes]
     methods = fake_slack.methods()
     assert methods.index("reactions.add") < methods.index("chat.postMessage") < methods.index("reactions.remove")
     assert len(fake_slack.calls_to("chat.postMessage")) == 1

@@ -1,0 +1,431 @@
+"""Ingest a dataset into its own index, ask every question through the real pipeline, score it.
+
+The dataset gets its own data directory (`{data_dir}/eval-cache/<name>-<hash of its path>`, or a
+temporary one) and collection, so the production index is never touched; ingestion is
+incremental, so a second run over the same dataset embeds nothing.
+
+Per question, two calls:
+  * `PolicyService.ask` -- the answer, abstention, confidence and the latency we report;
+  * `HybridSearcher.search(query, SEARCH_CHUNKS)` -- the same search with a deeper cut, to rank
+    documents (a document ranks by its best chunk) for nDCG / recall / MRR. Its first
+    `retrieval_k` chunks are exactly the chunks `ask` hands to the answerer (same query, same
+    fusion, same diversification), which is what "context recall" measures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.config import Settings
+from bot.eval import metrics as m
+from bot.eval.dataset import Dataset, Query
+from bot.ingest.report import IngestReport
+from bot.ingest.sources import DocumentSource, corpus_sources, folder_sources
+
+COLLECTION = "eval"
+SEARCH_CHUNKS = 50  # chunks fetched to rank documents (>= k documents in practice)
+EVIDENCE_CHUNKS = 5
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Record:
+    """One question's outcome for one system."""
+
+    id: str
+    question: str
+    ranked: list[str]  # document ids, best first
+    context_docs: list[str]  # documents of the chunks handed to the answerer
+    top_chunks: list[str]  # texts of the first EVIDENCE_CHUNKS chunks
+    answer: str = ""
+    kind: str = "answer"
+    abstained: bool = False
+    confidence: float | None = None
+    latency_ms: float = 0.0
+    cited: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SystemRun:
+    name: str
+    records: dict[str, Record]
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class EvalResult:
+    dataset: Dataset
+    k: int
+    settings: Settings
+    ingest: IngestReport
+    policybot: SystemRun
+    baseline: SystemRun | None = None
+    timings_s: dict[str, float] = field(default_factory=dict)
+    data_dir: Path | None = None
+
+    def summary(self) -> dict:
+        s = self.settings
+        out: dict = {
+            "dataset": {
+                "name": self.dataset.name,
+                "path": str(self.dataset.root),
+                "corpus": str(self.dataset.corpus_file or self.dataset.docs_dir),
+                "queries": len(self.dataset.queries),
+                "queries_with_qrels": sum(1 for q in self.dataset.queries if self.dataset.qrels.get(q.id)),
+                "with_answers_file": self.dataset.has_answers,
+            },
+            "config": {
+                "k": self.k,
+                "search_chunks": SEARCH_CHUNKS,
+                "retrieval_k": s.retrieval_k,
+                "candidate_k": s.candidate_k,
+                "rrf_k": s.rrf_k,
+                "max_chunks_per_section": s.max_chunks_per_section,
+                "abstain_threshold": s.abstain_threshold,
+                "chunk_max_tokens": s.chunk_max_tokens,
+                "embedding_model": s.embedding_model or "all-MiniLM-L6-v2 (bundled)",
+                "llm_model": s.llm_model,
+                "pii_masking": False,
+            },
+            "index": {
+                "data_dir": str(self.data_dir),
+                "documents": len(self.ingest.added) + len(self.ingest.updated) + len(self.ingest.unchanged),
+                "skipped": len(self.ingest.skipped),
+                "superseded": len(self.ingest.superseded),
+                "chunks": self.ingest.chunks_total,
+                "chunks_embedded": self.ingest.chunks_embedded,
+            },
+            "policybot": summarise(self.dataset, self.policybot, self.k),
+            "timings_s": {k: round(v, 2) for k, v in self.timings_s.items()},
+        }
+        if self.baseline is not None:
+            out["baseline"] = summarise(self.dataset, self.baseline, self.k)
+        return _json_safe(out)
+
+
+# --- settings and index -------------------------------------------------------------------
+def cache_dir(settings: Settings, dataset: Dataset) -> Path:
+    key = hashlib.sha256(str(dataset.root).encode()).hexdigest()[:10]
+    return settings.data_dir / "eval-cache" / f"{dataset.name}-{key}"
+
+
+def eval_settings(settings: Settings, data_dir: Path) -> Settings:
+    """A copy pointing at the eval index: local Chroma, own collection, no PII masking."""
+    return settings.model_copy(
+        update={"data_dir": data_dir, "chroma_collection": COLLECTION, "chroma_host": None, "pii_enabled": False}
+    )
+
+
+def dataset_sources(dataset: Dataset, settings: Settings) -> tuple[list[DocumentSource], list[tuple[str, str]]]:
+    if dataset.corpus_file is not None:
+        return list(corpus_sources(dataset.corpus_file)), []
+    assert dataset.docs_dir is not None
+    return folder_sources(
+        dataset.docs_dir,
+        exclude=settings.ingest_exclude,
+        max_file_bytes=int(settings.max_file_mb * 1e6),
+        max_line_chars=settings.max_line_chars,
+    )
+
+
+# --- the run ------------------------------------------------------------------------------
+def run_eval(
+    dataset: Dataset,
+    settings: Settings,
+    *,
+    k: int = 10,
+    baseline: bool = False,
+    fresh: bool = False,
+    progress: Progress | None = None,
+) -> EvalResult:
+    progress = progress or (lambda stage, done, total: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    tmp = tempfile.TemporaryDirectory(prefix="policybot-eval-") if fresh else None
+    data_dir = Path(tmp.name) if tmp else cache_dir(settings, dataset)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        s = eval_settings(settings, data_dir)
+        result = _run(dataset, s, k, baseline, progress, timings)
+        result.data_dir = data_dir if not fresh else None
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progress, timings: dict) -> EvalResult:
+    from bot.answer.service import PolicyService
+    from bot.ingest.pipeline import Ingestor
+
+    t0 = time.perf_counter()
+    sources, skipped = dataset_sources(dataset, s)
+    ingestor = Ingestor(
+        s, collection=COLLECTION, skip_exact_duplicates=False, transform=None,
+        progress=lambda stage, done, total: progress(f"ingest {stage}", done, total),
+    )
+    report = ingestor.ingest(sources, skipped=skipped)
+    timings["ingest"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    service = PolicyService(s, collection=COLLECTION)
+    if service._searcher() is None:
+        raise RuntimeError("the evaluation index is empty: no document of the dataset could be ingested")
+    service.ask("How many days of annual leave do I get?")  # warm-up: model, BM25 load, caches
+    ours = _run_policybot(service, dataset, s, progress)
+    timings["queries"] = time.perf_counter() - t0
+
+    result = EvalResult(dataset=dataset, k=k, settings=s, ingest=report, policybot=ours, timings_s=timings)
+    if baseline:
+        from bot.eval.baseline import ANSWER_CHUNKS, BaselineRag
+
+        t0 = time.perf_counter()
+        rag = BaselineRag(s, service.embeddings)
+        rag.build(sources, progress)
+        timings["baseline_ingest"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result.baseline = _run_baseline(rag, dataset, k, ANSWER_CHUNKS, progress)
+        result.baseline.notes.update({"chunks": rag.chunks_total, "chunks_embedded": rag.chunks_embedded})
+        timings["baseline_queries"] = time.perf_counter() - t0
+    return result
+
+
+def _run_policybot(service, dataset: Dataset, s: Settings, progress: Progress) -> SystemRun:
+    from bot.governance.sanitize import sanitize_question
+
+    records: dict[str, Record] = {}
+    total = len(dataset.queries)
+    for i, q in enumerate(dataset.queries):
+        progress("queries", i, total)
+        principals, filters = dataset.restrictions(q)
+        t0 = time.perf_counter()
+        result = service.ask(q.text, principals=principals, filters=filters)
+        latency = (time.perf_counter() - t0) * 1000
+        query, _ = sanitize_question(q.text, s.max_question_chars)
+        searcher = service._searcher()
+        hits = searcher.search(query, SEARCH_CHUNKS, principals=principals, filters=filters).hits if query else []
+        docs = [str(h.doc.metadata.get("doc_id", "")) for h in hits]
+        records[q.id] = Record(
+            id=q.id,
+            question=q.text,
+            ranked=m.dedupe(docs),
+            context_docs=m.dedupe(docs[: s.retrieval_k]),
+            top_chunks=[h.doc.page_content for h in hits[:EVIDENCE_CHUNKS]],
+            answer=result.answer,
+            kind=result.kind,
+            abstained=result.abstained,
+            confidence=result.confidence,
+            latency_ms=latency,
+            cited=m.dedupe(src.doc_id for src in result.sources),
+        )
+    progress("queries", total, total)
+    return SystemRun("policybot", records, {"context_chunks": s.retrieval_k})
+
+
+def _run_baseline(rag, dataset: Dataset, k: int, answer_chunks: int, progress: Progress) -> SystemRun:
+    records: dict[str, Record] = {}
+    total = len(dataset.queries)
+    depth = max(answer_chunks, k)
+    for i, q in enumerate(dataset.queries):
+        progress("baseline queries", i, total)
+        _, filters = dataset.restrictions(q)
+        t0 = time.perf_counter()
+        docs = rag.search(q.text, depth, filters)
+        latency = (time.perf_counter() - t0) * 1000
+        ids = [str(d.metadata.get("doc_id", "")) for d in docs]
+        records[q.id] = Record(
+            id=q.id,
+            question=q.text,
+            ranked=m.dedupe(ids),
+            context_docs=m.dedupe(ids[:answer_chunks]),
+            top_chunks=[d.page_content for d in docs[:EVIDENCE_CHUNKS]],
+            answer="\n\n".join(d.page_content for d in docs[:answer_chunks]),
+            latency_ms=latency,
+            confidence=None,
+            cited=m.dedupe(ids[:answer_chunks]),
+        )
+    progress("baseline queries", total, total)
+    return SystemRun(
+        "baseline", records,
+        {
+            "context_chunks": answer_chunks,
+            "search_chunks": depth,
+            "answer": f"the top-{answer_chunks} chunk texts concatenated (no answer composition, never abstains)",
+            "ranking": f"documents by first appearance in the top-{depth} chunks (may rank fewer than {k} documents)",
+            "latency": "similarity_search only (no answer step)",
+        },
+    )
+
+
+# --- scoring ------------------------------------------------------------------------------
+def summarise(dataset: Dataset, run: SystemRun, k: int) -> dict:
+    recs = [run.records[q.id] for q in dataset.queries if q.id in run.records]
+    judged = [r for r in recs if dataset.qrels.get(r.id)]
+    cutoffs = sorted({1, 5, k})
+    retrieval: dict[str, float | int] = {"n": len(judged)}
+    if judged:
+        retrieval[f"ndcg@{k}"] = m.mean(m.ndcg_at_k(r.ranked, dataset.qrels[r.id], k) for r in judged)
+        for c in cutoffs:
+            retrieval[f"recall@{c}"] = m.mean(m.recall_at_k(r.ranked, dataset.qrels[r.id], c) for r in judged)
+        retrieval[f"mrr@{k}"] = m.mean(m.mrr_at_k(r.ranked, dataset.qrels[r.id], k) for r in judged)
+        ctx = run.notes.get("context_chunks")
+        retrieval["context_recall"] = m.mean(
+            m.recall_at_k(r.context_docs, dataset.qrels[r.id], len(r.context_docs)) for r in judged
+        )
+        retrieval["context_chunks"] = ctx  # type: ignore[assignment]
+        retrieval["docs_ranked_mean"] = m.mean(len(r.ranked) for r in judged)
+
+    out: dict = {"retrieval": retrieval}
+    exp = dataset.expected
+    with_evidence = [r for r in recs if exp.get(r.id) and exp[r.id].evidence]
+    out["evidence"] = {
+        "n": len(with_evidence),
+        f"hit@{EVIDENCE_CHUNKS}": m.mean(m.evidence_hit(r.top_chunks, exp[r.id].evidence) for r in with_evidence),
+    }
+    if exp:
+        answerable = [r for r in recs if r.id in exp and exp[r.id].answerable]
+        unanswerable = [r for r in recs if r.id in exp and not exp[r.id].answerable]
+        with_any = [r for r in answerable if exp[r.id].answers]
+        with_all = [r for r in answerable if exp[r.id].must_contain]
+        cited = [r for r in answerable if not r.abstained and r.cited and dataset.qrels.get(r.id)]
+        out["answers"] = {
+            "answerable": len(answerable),
+            "unanswerable": len(unanswerable),
+            "answers_any": m.mean(m.contains_any(r.answer, exp[r.id].answers) for r in with_any),
+            "answers_any_n": len(with_any),
+            "must_contain_all": m.mean(m.contains_all(r.answer, exp[r.id].must_contain) for r in with_all),
+            "must_contain_all_n": len(with_all),
+            "abstention_unanswerable": m.mean(r.abstained for r in unanswerable),
+            "false_abstention_answerable": m.mean(r.abstained for r in answerable),
+            "first_citation_relevant": m.mean(dataset.qrels[r.id].get(r.cited[0], 0) > 0 for r in cited),
+            "first_citation_relevant_n": len(cited),
+        }
+        conf_a = [r.confidence for r in answerable if r.confidence is not None]
+        conf_u = [r.confidence for r in unanswerable if r.confidence is not None]
+        if conf_a or conf_u:
+            out["confidence"] = {"answerable": m.distribution(conf_a), "unanswerable": m.distribution(conf_u)}
+    latencies = [r.latency_ms for r in recs]
+    out["latency_ms"] = {
+        "n": len(latencies),
+        "p50": m.percentile(latencies, 50),
+        "p95": m.percentile(latencies, 95),
+        "mean": m.mean(latencies),
+        "max": max(latencies, default=float("nan")),
+    }
+    if run.notes:
+        out["notes"] = run.notes
+    return _round(out)
+
+
+def _round(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    return value
+
+
+def _json_safe(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def records_jsonl(result: EvalResult) -> list[dict]:
+    """Per-question details (both systems), for --details."""
+    rows = []
+    for q in result.dataset.queries:
+        row: dict = {"id": q.id, "question": q.text, "qrels": result.dataset.qrels.get(q.id, {})}
+        exp = result.dataset.expected.get(q.id)
+        if exp:
+            row["expected"] = asdict(exp)
+        for run in filter(None, (result.policybot, result.baseline)):
+            rec = run.records.get(q.id)
+            if rec:
+                data = asdict(rec)
+                data.pop("question"), data.pop("id")
+                data["ranked"] = data["ranked"][: result.k]
+                row[run.name] = data
+        rows.append(_json_safe(row))
+    return rows
+
+
+# --- failures (for tuning) ----------------------------------------------------------------
+def failures_text(result: EvalResult) -> str:
+    """Human-readable per-question failures of our pipeline, plus confidence and a threshold sweep."""
+    ds, run, k = result.dataset, result.policybot, result.k
+    lines: list[str] = [f"# policybot eval failures: {ds.name} ({len(ds.queries)} queries)", ""]
+    threshold = result.settings.abstain_threshold
+
+    def describe(q: Query, rec: Record, why: str) -> None:
+        principals, filters = ds.restrictions(q)
+        extra = sorted(principals - {"everyone"})
+        lines.append(f"[{q.id}] {why}")
+        lines.append(f"  Q: {q.text}" + (f"   (principals: {', '.join(extra)})" if extra else "") + (f"   filters: {filters}" if filters else ""))
+        lines.append(f"  kind={rec.kind} confidence={rec.confidence} latency={rec.latency_ms:.0f}ms")
+        if ds.qrels.get(q.id):
+            lines.append(f"  relevant: {sorted(ds.qrels[q.id])}  top docs: {rec.ranked[:5]}  cited: {rec.cited}")
+        exp = ds.expected.get(q.id)
+        if exp and exp.must_contain:
+            lines.append(f"  must_contain: {exp.must_contain}  missing: {m.missing_tokens(rec.answer, exp.must_contain)}")
+        answer = " ".join(rec.answer.split())
+        lines.append(f"  A: {answer[:500]}{' …' if len(answer) > 500 else ''}")
+        lines.append("")
+
+    sections: dict[str, list[tuple[Query, Record, str]]] = {
+        "Unanswerable questions that were answered": [],
+        "Answerable questions that abstained": [],
+        "Answered but missing must_contain / answers": [],
+        f"Retrieval misses (no relevant document in the top 5)": [],
+    }
+    keys = list(sections)
+    for q in ds.queries:
+        rec = run.records.get(q.id)
+        if rec is None:
+            continue
+        exp = ds.expected.get(q.id)
+        if exp and not exp.answerable and not rec.abstained:
+            sections[keys[0]].append((q, rec, "answered an unanswerable question"))
+        if exp and exp.answerable and rec.abstained:
+            sections[keys[1]].append((q, rec, "abstained on an answerable question"))
+        if exp and exp.answerable and not rec.abstained:
+            miss_all = exp.must_contain and not m.contains_all(rec.answer, exp.must_contain)
+            miss_any = exp.answers and not m.contains_any(rec.answer, exp.answers)
+            if miss_all or miss_any:
+                sections[keys[2]].append((q, rec, "answer lacks " + ("must_contain" if miss_all else "any gold answer")))
+        if ds.qrels.get(q.id) and m.recall_at_k(rec.ranked, ds.qrels[q.id], 5) == 0:
+            sections[keys[3]].append((q, rec, "no relevant document in the top 5"))
+    for title, items in sections.items():
+        lines.append(f"## {title}: {len(items)}")
+        lines.append("")
+        for q, rec, why in items:
+            describe(q, rec, why)
+
+    if ds.expected:
+        ans = [(q.id, run.records[q.id].confidence or 0.0) for q in ds.queries if q.id in run.records and ds.expected.get(q.id, None) and ds.expected[q.id].answerable]
+        una = [(q.id, run.records[q.id].confidence or 0.0) for q in ds.queries if q.id in run.records and ds.expected.get(q.id) and not ds.expected[q.id].answerable]
+        lines.append(f"## Confidence (current abstain_threshold = {threshold})")
+        lines.append(f"  answerable:   {m.distribution([c for _, c in ans])}")
+        lines.append(f"  unanswerable: {m.distribution([c for _, c in una])}")
+        lines.append("  unanswerable, sorted: " + ", ".join(f"{i}={c:.3f}" for i, c in sorted(una, key=lambda x: -x[1])))
+        lines.append("  lowest answerable:    " + ", ".join(f"{i}={c:.3f}" for i, c in sorted(ans, key=lambda x: x[1])[:15]))
+        lines.append("")
+        lines.append("## Threshold sweep (abstain iff confidence < t; assumes the answer is otherwise unchanged)")
+        lines.append("   t     abstain(unanswerable)  false-abstain(answerable)")
+        for t in [round(0.25 + 0.01 * i, 2) for i in range(31)]:
+            a_rate = m.mean(c < t for _, c in una) if una else float("nan")
+            f_rate = m.mean(c < t for _, c in ans) if ans else float("nan")
+            lines.append(f"  {t:.2f}   {a_rate:>8.3f}               {f_rate:>8.3f}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,216 @@
+"""Ingestion against the real embedding model and a real on-disk Chroma store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.answer.service import PolicyService
+from bot.config import Settings
+from bot.ingest.pipeline import CountingEmbeddings, Ingestor
+from bot.retrieval.embeddings import load_embeddings
+from bot.retrieval.vectorstore import open_vectorstore
+
+REPO = Path(__file__).resolve().parents[1]
+KNOWLEDGE_FILES = sorted(
+    p.relative_to(REPO / "knowledge").as_posix()
+    for p in (REPO / "knowledge").rglob("*")
+    if p.suffix in {".md", ".html", ".pdf", ".docx", ".txt"} and not p.name == "README.md" and "eval" not in p.parts
+)
+
+
+class ExplodingEmbeddings(CountingEmbeddings):
+    """Fails after `allowed` texts, like a process killed in the middle of embedding."""
+
+    def __init__(self, inner, allowed: int) -> None:
+        super().__init__(inner)
+        self.allowed = allowed
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if self.texts_embedded + len(texts) > self.allowed:
+            raise KeyboardInterrupt("simulated interruption")
+        return super().embed_documents(texts)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_embeddings(None, 1, 16)
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory, model):
+    """A copy of knowledge/ ingested once; tests that change it work on their own copy."""
+    root = tmp_path_factory.mktemp("kb")
+    shutil.copytree(REPO / "knowledge", root / "knowledge", symlinks=True)
+    names = root / "directory-names.txt"  # as exported from the Slack directory
+    names.write_text("Maria Gonzalez\nDaniel Whitaker\n")
+    settings = Settings(data_dir=root / "data", knowledge_dir=root / "knowledge", pii_names_file=names)
+    counter = CountingEmbeddings(model)
+    report = Ingestor(settings, embeddings=counter).ingest_folder()
+    return settings, report, counter
+
+
+def _chunks(settings: Settings, model, **where) -> list[tuple[str, dict]]:
+    store = open_vectorstore(settings, model)
+    data = store._collection.get(where=where or None, include=["documents", "metadatas"])
+    return list(zip(data["documents"], data["metadatas"]))
+
+
+def _copy_kb(tmp_path: Path, kb_settings: Settings) -> Settings:
+    """An independent copy of an ingested knowledge base (files and index)."""
+    shutil.copytree(kb_settings.knowledge_dir, tmp_path / "knowledge", symlinks=True)
+    shutil.copytree(kb_settings.data_dir, tmp_path / "data")
+    return kb_settings.model_copy(update={"data_dir": tmp_path / "data", "knowledge_dir": tmp_path / "knowledge"})
+
+
+def test_ingests_every_document_of_the_knowledge_base(kb):
+    settings, report, counter = kb
+    assert sorted(report.added) == KNOWLEDGE_FILES
+    assert report.skipped == [] and report.deleted == []
+    assert report.chunks_total == counter.texts_embedded == report.chunks_embedded
+    assert report.chunks_total > 150
+    assert ("hr/remote-work-2024.md", "hr/remote-work.md") in report.superseded
+
+
+def test_chunks_carry_title_section_page_and_audience(kb, model):
+    settings, _, _ = kb
+    leave = _chunks(settings, model, doc_id="hr/annual-leave.md")
+    sections = {m["section"] for _, m in leave}
+    assert any("Entitlement" in s and "›" in s for s in sections), sections
+    meta = leave[0][1]
+    assert meta["title"] == "Annual Leave Policy" and meta["owner_channel"].startswith("#")
+    assert meta["effective_date"] and meta["review_by"] and meta["url"].startswith("https://")
+    assert all(text.startswith("Annual Leave Policy") for text, _ in leave)
+
+    pdf = _chunks(settings, model, doc_id="finance/travel-insurance.pdf")
+    assert {m["page"] for _, m in pdf} >= {1, 2, 3}
+    assert not any("Confidential" in t or "Page 1 of" in t for t, _ in pdf), "PDF page furniture must be dropped"
+
+    managers = _chunks(settings, model, doc_id="hr/manager-compensation-guidelines.md")
+    assert {tuple(m["audience"]) for _, m in managers} == {("managers",)}
+    old = _chunks(settings, model, doc_id="hr/remote-work-2024.md")
+    assert old and all(m["superseded"] for _, m in old)
+    assert not any(m["superseded"] for _, m in _chunks(settings, model, doc_id="hr/remote-work.md"))
+
+
+def test_html_docx_and_plain_documents(kb, model):
+    settings, _, _ = kb
+    html = " ".join(t for t, _ in _chunks(settings, model, doc_id="hr/public-holidays-2026.html"))
+    assert "Independence Day" in html and "| Holiday | Date | Day |" in html
+    assert "intranetConfig" not in html and "Search the intranet" not in html and "Intranet help" not in html
+    docx = _chunks(settings, model, doc_id="hr/learning-budget.docx")
+    assert any(m["section"] for _, m in docx) and any("|" in t for t, _ in docx)
+    plain = _chunks(settings, model, doc_id="it/printing-guidelines.md")
+    assert plain[0][1]["title"] == "Printing and Office Equipment"  # no front matter: first heading
+    assert plain[0][1]["audience"] == ["everyone"]
+
+
+def test_chunks_fit_the_model_window(kb, model):
+    from bot.retrieval.embeddings import MAX_SEQ_TOKENS, token_counter
+
+    settings, _, _ = kb
+    count = token_counter(None)
+    sizes = [count(t) for t, _ in _chunks(settings, model)]
+    assert max(sizes) <= MAX_SEQ_TOKENS - 2, max(sizes)
+
+
+def test_personal_data_is_masked_before_indexing(kb, model):
+    settings, _, _ = kb
+    text = " ".join(t for t, _ in _chunks(settings, model))
+    assert "maria.gonzalez@northwind.example" not in text and "Maria Gonzalez" not in text
+    assert "hr@northwind.example" in text or "security@northwind.example" in text  # allowlisted contacts stay
+
+
+def test_reingest_unchanged_embeds_nothing(kb, model, tmp_path):
+    settings = _copy_kb(tmp_path, kb[0])
+    counter = CountingEmbeddings(model)
+    report = Ingestor(settings, embeddings=counter).ingest_folder()
+    assert counter.texts_embedded == 0
+    assert report.added == report.updated == report.deleted == []
+    assert sorted(report.unchanged) == KNOWLEDGE_FILES
+    assert report.chunks_total == kb[1].chunks_total
+
+
+def test_changed_document_reembeds_only_its_chunks_and_deleted_is_removed(kb, model, tmp_path):
+    settings = _copy_kb(tmp_path, kb[0])
+    leave = settings.knowledge_dir / "hr/annual-leave.md"
+    leave.write_text(leave.read_text().replace("25 days of paid annual leave", "27 days of paid annual leave"))
+    (settings.knowledge_dir / "it/byod.md").unlink()
+    before = len(_chunks(settings, model, doc_id="hr/annual-leave.md"))
+    counter = CountingEmbeddings(model)
+    report = Ingestor(settings, embeddings=counter).ingest_folder()
+    assert report.updated == ["hr/annual-leave.md"] and report.deleted == ["it/byod.md"]
+    assert 1 <= counter.texts_embedded <= 2, "only the edited chunk(s) are embedded again"
+    after = _chunks(settings, model, doc_id="hr/annual-leave.md")
+    assert len(after) == before
+    assert any("27 days" in t for t, _ in after) and not any("25 days of paid" in t for t, _ in after)
+    assert _chunks(settings, model, doc_id="it/byod.md") == []
+    answer = PolicyService(settings).ask("How many days of annual leave do full-time employees accrue?")
+    assert "27" in answer.answer
+
+
+def test_bad_input_is_reported_and_skipped_while_the_rest_ingests(tmp_path, model):
+    from pypdf import PdfWriter
+
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "good.md").write_text("---\ntitle: Good Policy\n---\n# Good Policy\n\nDesks are cleaned every Friday.\n")
+    (folder / "empty.md").write_text("   \n")
+    (folder / "binary.md").write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
+    (folder / "corrupt.docx").write_bytes(b"PK\x03\x04 definitely not a zip")
+    (folder / "long.txt").write_text("x" * 50_000)
+    (folder / "bad-front-matter.md").write_text("---\ntitle: [unclosed\n---\n# Hi\n\ntext\n")
+    (folder / "latin1.txt").write_bytes("caf\xe9 policy".encode("latin-1"))
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt("secret")
+    with (folder / "encrypted.pdf").open("wb") as fh:
+        writer.write(fh)
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder)
+    report = Ingestor(settings, embeddings=model).ingest_folder()
+    reasons = dict(report.skipped)
+    assert report.added == ["good.md"]
+    assert set(reasons) == {
+        "empty.md", "binary.md", "corrupt.pdf", "corrupt.docx", "long.txt", "bad-front-matter.md", "latin1.txt", "encrypted.pdf"
+    }
+    assert "empty" in reasons["empty.md"] and "binary" in reasons["binary.md"]
+    assert "encrypted" in reasons["encrypted.pdf"] and "corrupt" in reasons["corrupt.pdf"]
+    assert "line of 50,000" in reasons["long.txt"] and "front matter" in reasons["bad-front-matter.md"]
+
+    from bot.cli.app import app
+
+    runner = CliRunner()
+    env = {"POLICYBOT_DATA_DIR": str(tmp_path / "data"), "KNOWLEDGE_DIR": str(folder)}
+    assert runner.invoke(app, ["ingest", "--json"], env=env).exit_code == 0
+    strict = runner.invoke(app, ["ingest", "--strict", "--json"], env=env)
+    assert strict.exit_code == 2 and '"encrypted.pdf"' in strict.stdout
+
+
+def test_duplicates_are_reported_and_the_copy_not_indexed(tmp_path, model):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    body = "# Parking\n\n" + " ".join(f"Rule {i}: park only in bay {i} on weekdays between 8 and 6." for i in range(30))
+    (folder / "parking.md").write_text(body)
+    (folder / "parking-copy.md").write_text(body)
+    (folder / "parking-v2.md").write_text(body.replace("Rule 29", "Rule twenty-nine"))
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder)
+    report = Ingestor(settings, embeddings=model).ingest_folder()
+    assert report.duplicates == [{"kept": "parking-copy.md", "duplicate": "parking.md", "similarity": 1.0}]
+    assert {(d["a"], d["b"]) for d in report.near_duplicates} == {("parking-copy.md", "parking-v2.md")}
+    assert _chunks(settings, model, doc_id="parking.md") == []
+
+
+def test_interrupted_ingest_leaves_the_previous_index_usable(kb, model, tmp_path):
+    settings = _copy_kb(tmp_path, kb[0])
+    for path in (settings.knowledge_dir / "hr").glob("*.md"):
+        path.write_text(path.read_text() + "\n\n## Addendum\n\nThis section was added in a later revision.\n")
+    with pytest.raises(KeyboardInterrupt):
+        Ingestor(settings, embeddings=ExplodingEmbeddings(model, allowed=16)).ingest_folder()
+    result = PolicyService(settings).ask("How many days of annual leave do I get?")
+    assert result.kind == "answer" and "25" in result.answer
+    report = Ingestor(settings, embeddings=model).ingest_folder()  # the next run finishes the job
+    assert not report.skipped and len(report.updated) >= 10
