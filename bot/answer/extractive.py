@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.answer.answer_type import type_bonus
 from bot.answer.lexical import content_terms, coverage
 from bot.answer.text_units import Unit, split_units
 from bot.ingest.chunking import chunk_body
@@ -61,7 +62,7 @@ class UnitEmbeddingCache:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, cache: UnitEmbeddingCache, *, max_quotes: int = 3, chunks: int = 4, relative_cutoff: float = 0.8) -> None:
+    def __init__(self, cache: UnitEmbeddingCache, *, max_quotes: int = 3, chunks: int = 4, relative_cutoff: float = 0.75) -> None:
         self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
 
     def answer(self, question: str, hits: list[Hit], query_embedding: list[float]) -> Draft:
@@ -88,7 +89,9 @@ class ExtractiveAnswerer:
         ranked = []
         for (unit, hit), sim in zip(pairs, sims):
             rank_prior = 1.0 / (1 + hits.index(hit))
-            score = 0.55 * float(sim) + 0.35 * coverage(q_terms, unit.text) + 0.10 * rank_prior
+            fit = type_bonus(question, unit.text)
+            length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
+            score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit - length_penalty
             ranked.append(_Scored(unit, hit, score))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
@@ -120,5 +123,5 @@ def _compose(chosen: list[_Scored], best: float) -> Draft:
         text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
-        lines.append(f"> {text} [{n}]")
+        lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")
     return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order], best)

@@ -17,7 +17,6 @@ from langchain_core.runnables import RunnableLambda
 from bot.answer.confidence import confidence
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
-from bot.answer.lexical import content_terms
 from bot.answer.result import AnswerResult, Source, Turn
 from bot.config import Settings
 from bot.governance.access import EVERYONE, Principals, principals_of
@@ -135,28 +134,26 @@ class PolicyService:
             return state.result
         t0 = time.perf_counter()
         search = state.search
-        conf = confidence(search, content_terms(state.query))  # type: ignore[arg-type]
         hits: list[Hit] = search.hits  # type: ignore[attr-defined]
-        if conf < self.settings.abstain_threshold or not hits:
+        quotes = self.extractive.answer(state.query, hits, search.query_embedding)  # type: ignore[attr-defined]
+        conf = confidence(search, quotes.best_unit_score)  # type: ignore[arg-type]
+        if conf < self.settings.abstain_threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:
-            draft, answerer, fallback = self._draft(state, hits, search.query_embedding)  # type: ignore[attr-defined]
-            if not draft.text:
-                result = self._abstain(state, hits, conf)
-            else:
-                result = self._result(state, draft, conf, answerer, fallback)
+            draft, answerer, fallback = self._draft(state, hits, quotes)
+            result = self._abstain(state, hits, conf) if not draft.text else self._result(state, draft, conf, answerer, fallback)
         state.timings["answer"] = (time.perf_counter() - t0) * 1000
         return result
 
     # --- helpers -----------------------------------------------------------------------
-    def _draft(self, state: _State, hits: list[Hit], query_embedding: list[float]) -> tuple[Draft, str, str | None]:
-        fallback = None
-        if self.llm_answerer is not None:
-            draft, fallback = self.llm_answerer.answer(state.question, state.history, hits)
-            if draft is not None:
-                return draft, self.llm_answerer.name, None
-        question = state.query if state.query != state.question else state.question
-        return self.extractive.answer(question, hits, query_embedding), "extractive", fallback
+    def _draft(self, state: _State, hits: list[Hit], quotes: Draft) -> tuple[Draft, str, str | None]:
+        """The LLM's answer when configured and it passes the checks, else the extractive quotes."""
+        if self.llm_answerer is None:
+            return quotes, "extractive", None
+        draft, fallback = self.llm_answerer.answer(state.question, state.history, hits)
+        if draft is not None:
+            return draft, self.llm_answerer.name, None
+        return quotes, "extractive", fallback
 
     def _result(self, state: _State, draft: Draft, conf: float, answerer: str, fallback: str | None) -> AnswerResult:
         sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]

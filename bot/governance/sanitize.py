@@ -1,29 +1,55 @@
-"""Question hygiene before anything else sees it: control characters, Slack markup, length."""
+"""Cleans a Slack question before it is searched, sent to an LLM, logged or echoed back.
+
+Slack control sequences (`<!channel>`, `<@U123>`, `<http://x|label>`) become plain words so that a
+question quoted in an answer can never ping a channel or smuggle a disguised link; invisible and
+control characters are dropped so logs and prompts see what the person saw.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_SPECIAL = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>", re.IGNORECASE)
-_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>", re.IGNORECASE)
-_USER = re.compile(r"<[@#]([A-Z0-9]+)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>", re.IGNORECASE)
-_OTHER = re.compile(r"<!([^>]*)>")
-_SPACES = re.compile(r"\s+")
+# <!here>, <!channel>, <!everyone>, <!subteam^S123|@team>, <!date^...|fallback>
+_SPECIAL = re.compile(r"<!([a-z]+)(?:\^[^|>]*)?(?:\|([^>]*))?>", re.IGNORECASE)
+# <@U123>, <@U123|name>, <#C123|general>
+_MENTION = re.compile(r"<([@#])[A-Z0-9]+(?:\|([^>]*))?>", re.IGNORECASE)
+# <https://x>, <https://x|label>, <mailto:a@b.c|a@b.c>
+_LINK = re.compile(r"<((?:https?|mailto|ftp|tel):[^|>\s]*)(?:\|([^>]*))?>", re.IGNORECASE)
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_SIGILS = "@#!"
+
+
+def _plain_special(m: re.Match[str]) -> str:
+    label = (m.group(2) or "").lstrip(_SIGILS)
+    return label or m.group(1).lower()
+
+
+def _plain_mention(m: re.Match[str]) -> str:
+    label = (m.group(2) or "").lstrip(_SIGILS)
+    if m.group(1) == "#":
+        return f"#{label}" if label else "a channel"
+    return label or "a colleague"
+
+
+def _plain_link(m: re.Match[str]) -> str:
+    return (m.group(2) or "").strip() or m.group(1)
 
 
 def sanitize_question(text: str, max_chars: int) -> tuple[str, bool]:
-    """(clean text, was it truncated): plain text, no pings, no links with hidden targets."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _CONTROL.sub(" ", text)
-    text = _SPECIAL.sub(lambda m: m.group(1).lower(), text)
-    text = _SUBTEAM.sub(lambda m: (m.group(1) or "a group").lstrip("@"), text)
-    text = _USER.sub(lambda m: m.group(2) or "someone", text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = _OTHER.sub(lambda m: m.group(1).split("|")[-1], text)
-    text = _SPACES.sub(" ", text).strip()
-    if len(text) > max_chars:
-        return text[:max_chars].rsplit(" ", 1)[0], True
-    return text, False
+    """Return the cleaned question and whether it had to be cut to `max_chars`."""
+    text = unicodedata.normalize("NFKC", text)  # first, so full-width "＜!channel＞" is caught too
+    text = html.unescape(text)  # Slack sends &lt; &gt; &amp;
+    text = _SPECIAL.sub(_plain_special, text)
+    text = _MENTION.sub(_plain_mention, text)
+    text = _LINK.sub(_plain_link, text)
+    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE)
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text, False
+    cut = text[:max_chars]
+    space = cut.rfind(" ")
+    if space >= max_chars * 0.8:  # end on a word boundary when one is near
+        cut = cut[:space]
+    return cut.rstrip(), True

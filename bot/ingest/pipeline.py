@@ -8,6 +8,7 @@ written last, so an interrupted run is simply redone next time and never loses t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
@@ -268,7 +269,9 @@ class Ingestor:
 
     def _fingerprint(self) -> str:
         s = self.settings
-        return f"v{PIPELINE_VERSION}|{model_path(s.embedding_model)}|{s.chunk_max_tokens}|pii={s.pii_enabled}"
+        names = s.pii_names_file.read_text(encoding="utf-8") if s.pii_names_file and s.pii_names_file.exists() else ""
+        pii = hashlib.sha256(json.dumps([s.pii_enabled, s.pii_allowlist, names, s.spacy_model]).encode()).hexdigest()[:12]
+        return f"v{PIPELINE_VERSION}|{model_path(s.embedding_model)}|{s.chunk_max_tokens}|pii={pii}"
 
     def _read_registry(self) -> dict:
         path = registry_path(self.settings, self.collection)

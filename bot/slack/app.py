@@ -81,6 +81,8 @@ def create_slack_app(
         identity = web_client(settings, settings.slack_bot_token).auth_test()
     except SlackApiError as exc:
         raise SlackConfigError(f"SLACK_BOT_TOKEN was rejected by Slack ({exc.response.get('error')})") from None
+    except OSError as exc:  # DNS, refused connection, TLS: slack_sdk raises urllib's URLError
+        raise SlackConfigError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url} ({exc})") from None
     bot = BotIdentity(user_id=identity["user_id"], bot_id=identity.get("bot_id"), team_id=identity.get("team_id"))
     deps = SlackDeps(
         settings=settings,

@@ -45,6 +45,7 @@ def _try(call: Callable[..., object], *args: object, **kwargs: object) -> bool:
     try:
         call(*args, **kwargs)
         return True
-    except SlackApiError as exc:
-        log.warning("progress indicator %s failed: %s", getattr(call, "__name__", call), exc.response.get("error"))
+    except (SlackApiError, OSError) as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+        log.warning("progress indicator %s failed: %s", getattr(call, "__name__", call), error)
         return False

@@ -42,3 +42,11 @@ def test_rejected_token_is_named(env) -> None:
     env.setenv("SLACK_SIGNING_SECRET", SECRET)
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2 and "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)" in result.output
+
+
+def test_unreachable_slack_is_named(env) -> None:
+    env.setenv("SLACK_BOT_TOKEN", TOKEN)
+    env.setenv("SLACK_SIGNING_SECRET", SECRET)
+    env.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")  # nothing listens on the discard port
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "cannot reach Slack at SLACK_API_URL=http://127.0.0.1:9/api/" in result.output

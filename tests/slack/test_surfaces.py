@@ -8,7 +8,7 @@ from bot.slack import ids
 from bot.slack.blocks import GREETING, SUGGESTED_PROMPTS
 from bot.slack.listeners import EVENTS
 from tests.slack.conftest import RunningBot
-from tests.slack.fake_slack import TEAM, FakeSlack
+from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import DM, USER, posted_text
 from tests.slack.slack_http import message
 
@@ -65,4 +65,3 @@ def test_manifest_declares_the_command_assistant_and_home() -> None:
     assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
     assert "assistant:write" in MANIFEST["oauth_config"]["scopes"]["bot"]
     assert MANIFEST["settings"]["socket_mode_enabled"] is False
-    assert TEAM  # the fake's workspace is the one the events claim

@@ -13,7 +13,7 @@ from bot.slack.listeners import actions, app_home, assistant, commands, mentions
 MODULES = (mentions, messages, assistant, reactions, commands, actions, app_home)
 
 # The Events API subscriptions these listeners need (the manifest's `bot_events`).
-EVENTS = sorted({event for module in MODULES for event in getattr(module, "EVENTS", ())})
+EVENTS = sorted({event for module in MODULES for event in module.EVENTS})
 
 
 def register(app: App, deps: SlackDeps) -> None:
