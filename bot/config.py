@@ -85,6 +85,7 @@ class Settings(BaseSettings):
         "+1 555 0100",
         "+1 555 0177",
         "+1 888 555 0123",
+        "+1 800 555 0142",
     ]
     pii_names_file: Path | None = None  # one name per line (e.g. exported from the Slack directory)
     spacy_model: str | None = None  # e.g. "en_core_web_sm" when installed: enables NER names

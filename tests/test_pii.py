@@ -180,7 +180,10 @@ def test_get_masker_is_cached_per_settings() -> None:
         ("ask <!subteam^S0123|@people-ops> now", "ask people-ops now"),
         ("what did <@U123ABC> say? and <@U9|maria>", "what did a colleague say? and maria"),
         ("see <#C123|general>", "see #general"),
-        ("read <https://evil.example/x|the handbook> or <https://intra.example/p>", "read the handbook or https://intra.example/p"),
+        (
+            "read <https://evil.example/x|the handbook> or <https://intra.example/p>",
+            "read the handbook or https://intra.example/p",
+        ),
         ("mail <mailto:hr@northwind.example|hr@northwind.example>", "mail hr@northwind.example"),
         ("&lt;!channel&gt; salary &lt; 50k &amp; bonus", "channel salary < 50k & bonus"),
         ("\uff1c!channel\uff1e ｆｕｌｌwidth", "channel fullwidth"),

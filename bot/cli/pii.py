@@ -27,6 +27,9 @@ def pii_eval(
     """Score PII detection per entity (recall, precision) and speed, with and without spaCy NER."""
     from bot.governance.pii_eval import run  # loads Presidio and spaCy: only when this command runs
 
+    missing = [n for n in ("presidio_synth_dev.json", "wnut17_dev.conll") if not (data_dir / n).is_file()]
+    if missing:
+        raise typer.BadParameter(f"{', '.join(missing)} not found in {data_dir}", param_hint="DATA_DIR")
     settings = get_settings()
     if spacy_model:
         settings = settings.model_copy(update={"spacy_model": spacy_model})

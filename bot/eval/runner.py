@@ -377,6 +377,9 @@ def failures_text(result: EvalResult) -> str:
         if ds.qrels.get(q.id):
             lines.append(f"  relevant: {sorted(ds.qrels[q.id])}  top docs: {rec.ranked[:5]}  cited: {rec.cited}")
         exp = ds.expected.get(q.id)
+        if exp and exp.evidence and not m.evidence_hit(rec.top_chunks, exp.evidence):
+            lines.append(f"  evidence: {exp.evidence}")
+            lines.append("  top chunks: " + " | ".join(" ".join(c.split())[:160] for c in rec.top_chunks))
         if exp and exp.must_contain:
             lines.append(f"  must_contain: {exp.must_contain}  missing: {m.missing_tokens(rec.answer, exp.must_contain)}")
         answer = " ".join(rec.answer.split())
@@ -387,7 +390,8 @@ def failures_text(result: EvalResult) -> str:
         "Unanswerable questions that were answered": [],
         "Answerable questions that abstained": [],
         "Answered but missing must_contain / answers": [],
-        f"Retrieval misses (no relevant document in the top 5)": [],
+        "Retrieval misses (no relevant document in the top 5)": [],
+        f"Evidence not in the top-{EVIDENCE_CHUNKS} chunks": [],
     }
     keys = list(sections)
     for q in ds.queries:
@@ -406,6 +410,8 @@ def failures_text(result: EvalResult) -> str:
                 sections[keys[2]].append((q, rec, "answer lacks " + ("must_contain" if miss_all else "any gold answer")))
         if ds.qrels.get(q.id) and m.recall_at_k(rec.ranked, ds.qrels[q.id], 5) == 0:
             sections[keys[3]].append((q, rec, "no relevant document in the top 5"))
+        if exp and exp.evidence and not m.evidence_hit(rec.top_chunks, exp.evidence):
+            sections[keys[4]].append((q, rec, f"no evidence passage in the top-{EVIDENCE_CHUNKS} chunks"))
     for title, items in sections.items():
         lines.append(f"## {title}: {len(items)}")
         lines.append("")

@@ -118,7 +118,8 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         people = [ent for ent in doc.ents if ent.label_ in _NER_LABELS]
-        entities, scores = self._get_updated_entities(people, [self.ner_model_configuration.default_score] * len(people))
+        scores = [self.ner_model_configuration.default_score] * len(people)
+        entities, scores = self._get_updated_entities(people, scores)
         return NlpArtifacts(
             entities=entities,
             tokens=doc,
@@ -187,7 +188,9 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
 
 
 _PLACEHOLDER = re.compile(r"<([A-Za-z_]+_\d+)>")
-_MASK_OPERATORS = {entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()}
+_MASK_OPERATORS = {
+    entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()
+}
 
 
 class PiiMasker:

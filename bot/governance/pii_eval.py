@@ -146,7 +146,9 @@ def run(data_dir: Path, settings: Settings) -> dict[str, dict]:
     """Scores per configuration: patterns only, and patterns + spaCy NER when a model is set."""
     synth = load_synth(data_dir / "presidio_synth_dev.json")
     wnut = load_conll_persons(data_dir / "wnut17_dev.conll")
-    configs = {"patterns": None, **({f"ner:{settings.spacy_model}": settings.spacy_model} if settings.spacy_model else {})}
+    configs: dict[str, str | None] = {"patterns": None}
+    if settings.spacy_model:
+        configs[f"ner:{settings.spacy_model}"] = settings.spacy_model
     report = {}
     for name, model in configs.items():
         config = settings.model_copy(update={"pii_enabled": True, "pii_names_file": None, "spacy_model": model})
@@ -156,5 +158,9 @@ def run(data_dir: Path, settings: Settings) -> dict[str, dict]:
         if model and not masker.ner_enabled:
             report[name] = {"error": f"spaCy model {model!r} is not installed"}
             continue
-        report[name] = {"build_s": build_s, "synth": eval_synth(masker, synth), "wnut17_person": eval_wnut_persons(masker, wnut)}
+        report[name] = {
+            "build_s": build_s,
+            "synth": eval_synth(masker, synth),
+            "wnut17_person": eval_wnut_persons(masker, wnut),
+        }
     return report

@@ -156,7 +156,9 @@ class ContextPhoneRecognizer(PatternRecognizer):
 class BankAccountRecognizer(PatternRecognizer):
     """Bank account and routing numbers: bare 8-17 digit runs, counted only near banking words."""
 
-    PATTERNS = [Pattern("account digits", r"(?<![\w./-])(?<!\d,)\d(?:[ -]?\d){7,16}(?![\w/-]|[.,]\d)", BANK_DIGITS_SCORE)]
+    PATTERNS = [
+        Pattern("account digits", r"(?<![\w./-])(?<!\d,)\d(?:[ -]?\d){7,16}(?![\w/-]|[.,]\d)", BANK_DIGITS_SCORE)
+    ]
     CONTEXT = ["account", "acct", "a/c", "routing", "aba", "bank", "checking", "savings", "deposit", "sort code"]
 
     def __init__(self) -> None:

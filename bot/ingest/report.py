@@ -21,11 +21,13 @@ class IngestReport:
     chunks_deleted: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["skipped"] = [{"doc": d, "reason": r} for d, r in self.skipped]
         data["superseded"] = [{"doc": d, "superseded_by": by} for d, by in self.superseded]
         data["seconds"] = round(self.seconds, 3)
+        data["stage_seconds"] = {k: round(v, 3) for k, v in self.stage_seconds.items()}
         data["counts"] = {k: len(getattr(self, k)) for k in ("added", "updated", "unchanged", "deleted", "skipped")}
         return data

@@ -52,3 +52,20 @@ def token_counter(configured: str | None) -> Callable[[str], int]:
         return len(tokenizer.encode(text, add_special_tokens=False, truncation=False))
 
     return count
+
+
+class LazyEmbeddings(Embeddings):
+    """Loads the model on first use: a warm `policybot ingest` with nothing to embed never pays for it."""
+
+    def __init__(self, configured: str | None, threads: int, batch_size: int) -> None:
+        self._args = (configured, threads, batch_size)
+
+    @property
+    def model(self) -> Embeddings:
+        return load_embeddings(*self._args)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.model.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.embed_query(text)
