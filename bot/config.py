@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.retrieval.synonyms import DEFAULT_SYNONYMS
+
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
@@ -52,6 +54,7 @@ class Settings(BaseSettings):
     fallback_channel: str = "#ask-people-ops"
     max_question_chars: int = 2_000
     max_answer_quotes: int = 3
+    query_synonyms: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SYNONYMS))  # employee word -> policy term
 
     # --- optional LLM ------------------------------------------------------------------
     llm_model: str | None = None  # e.g. "openai:gpt-4o-mini", "ollama:llama3.1"
@@ -109,6 +112,30 @@ class Settings(BaseSettings):
         "People Ops confidential line: hr@northwind.example or #ask-people-ops (DM a People Partner)"
     )
     audit_retention_days: int = 365
+    # One-sentence descriptions of the sensitive topics, matched by embedding similarity (the bare
+    # `sensitive_topics` phrases are matched as words); see bot/governance/sensitive.py.
+    sensitive_examples: list[str] = [
+        "someone at work keeps making comments about my body or appearance",
+        "a colleague touched, grabbed or groped me without my consent",
+        "I keep getting unwanted sexual messages or advances from a coworker",
+        "I am being bullied, harassed or intimidated at work",
+        "my manager humiliates and belittles me",
+        "I am treated unfairly because of my race, gender, age, religion, disability or sexuality",
+        "my colleague makes racist or sexist jokes",
+        "I was passed over for promotion because I am pregnant",
+        "I have a serious illness or health condition and need time off for treatment",
+        "I was diagnosed with cancer, depression or another medical condition",
+        "I need medical leave for surgery or my mental health",
+        "I think I am about to be fired or dismissed",
+        "I was let go or terminated, what happens now",
+        "my manager threatened to fire me",
+        "I want to report fraud, bribery or illegal activity anonymously",
+        "I want to blow the whistle on wrongdoing without retaliation",
+        "how much does my colleague earn",
+        "what is another employee's salary",
+    ]
+    sensitive_threshold: float = 0.6  # cosine similarity to a description; tuned in tests/governance
+    question_refuse_chars: int = 12_000  # longer messages are refused; between MAX_QUESTION_CHARS and this: cut
 
     # --- derived paths -----------------------------------------------------------------
     @property

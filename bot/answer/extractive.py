@@ -7,6 +7,7 @@ It never writes a fact that is not in a source.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from bot.answer.lexical import content_terms, coverage
 from bot.answer.text_units import Unit, split_units
 from bot.ingest.chunking import chunk_body
 from bot.retrieval.hybrid import Hit
+
+
+_PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -77,7 +81,7 @@ class ExtractiveAnswerer:
             if any(cand.unit.text in c.unit.text or c.unit.text in cand.unit.text for c in chosen):
                 continue
             chosen.append(cand)
-        return _compose(chosen, best)
+        return _compose(chosen, best, _context(question, chosen[0]))
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
         q_terms = content_terms(question)
@@ -91,7 +95,9 @@ class ExtractiveAnswerer:
             rank_prior = 1.0 / (1 + hits.index(hit))
             fit = type_bonus(question, unit.text)
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
-            score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit - length_penalty
+            preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
+            score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit
+            score -= length_penalty + preamble
             ranked.append(_Scored(unit, hit, score))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
@@ -111,7 +117,17 @@ def readable_row(text: str) -> str:
     return " · ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c)
 
 
-def _compose(chosen: list[_Scored], best: float) -> Draft:
+def _context(question: str, top: _Scored) -> str | None:
+    """The sentence after the best quote when it continues the same point (it often holds the detail)."""
+    follow = top.unit.follow
+    if not follow or len(follow.split()) > 45:
+        return None
+    shared_with_question = content_terms(follow) & content_terms(question)
+    shared_with_quote = content_terms(follow) & content_terms(top.unit.text)
+    return follow if shared_with_question or len(shared_with_quote) >= 2 else None
+
+
+def _compose(chosen: list[_Scored], best: float, context: str | None = None) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
@@ -121,6 +137,8 @@ def _compose(chosen: list[_Scored], best: float) -> Draft:
             order.append(cand.hit)
             quotes[cand.hit.chunk_id] = []
         text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
+        if cand is chosen[0] and context and not any(context in c.unit.text for c in chosen):
+            text = f"{text} {context}"
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
         lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")

@@ -27,6 +27,7 @@ from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings
 from bot.retrieval.hybrid import Hit, HybridSearcher
 from bot.retrieval.index_files import bm25_dir
+from bot.retrieval.synonyms import expand_query
 from bot.retrieval.vectorstore import open_vectorstore
 
 _GREETING = re.compile(
@@ -97,7 +98,7 @@ class PolicyService:
         searcher = self._searcher()
         if not clean or searcher is None:
             return []
-        result = searcher.search(clean, k, principals=principals)
+        result = searcher.search(expand_query(clean, self.settings.query_synonyms), k, principals=principals)
         return [_source(i, hit, [_preview(hit)]) for i, hit in enumerate(result.hits, 1)]
 
     def ready(self) -> bool:
@@ -124,7 +125,8 @@ class PolicyService:
         if searcher is None:
             state.result = AnswerResult(question=state.question, answer=NO_INDEX_REPLY, kind="no_index")
             return state
-        search = searcher.search(state.query, self.settings.retrieval_k, principals=state.principals, filters=state.filters)
+        query = expand_query(state.query, self.settings.query_synonyms)
+        search = searcher.search(query, self.settings.retrieval_k, principals=state.principals, filters=state.filters)
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state

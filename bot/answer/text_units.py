@@ -14,6 +14,7 @@ _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
 class Unit:
     text: str  # verbatim from the source (a table row is quoted with its header)
     kind: str  # "sentence" | "item" | "row" | "lead" (a lead-in line with its list items)
+    follow: str | None = None  # the next sentence of the same paragraph, for context
 
 
 def split_units(body: str) -> list[Unit]:
@@ -31,7 +32,8 @@ def split_units(body: str) -> list[Unit]:
             continue
         if line:
             kind = "item" if _ITEM.match(line) else "sentence"
-            units.extend(Unit(s, kind) for s in _sentences(line))
+            sentences = _sentences(line)
+            units.extend(Unit(s, kind, nxt) for s, nxt in zip(sentences, [*sentences[1:], None]))
             if line.endswith(":"):
                 items = _following_items(lines, i + 1)
                 if items:

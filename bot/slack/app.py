@@ -13,10 +13,12 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from bot.answer.service import PolicyService, build_service
 from bot.config import Settings
 from bot.governance.pii import get_masker
+from bot.governance.principals import GroupCache, PrincipalResolver
+from bot.governance.sensitive import SensitiveDetector
 from bot.slack.deps import Masker, SlackDeps
 from bot.slack.listeners import register
 from bot.slack.middleware import dedup_events
-from bot.slack.principals import PrincipalResolver
+from bot.slack.principals import SlackDirectory
 from bot.slack.request import BotIdentity
 from bot.slack.workers import Workers
 from bot.store.stores import Stores
@@ -84,14 +86,25 @@ def create_slack_app(
     except OSError as exc:  # DNS, refused connection, TLS: slack_sdk raises urllib's URLError
         raise SlackConfigError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url} ({exc})") from None
     bot = BotIdentity(user_id=identity["user_id"], bot_id=identity.get("bot_id"), team_id=identity.get("team_id"))
+    service = service or build_service(settings)
+    stores = stores or Stores.from_settings(settings)
+    masker = masker or get_masker(settings)
     deps = SlackDeps(
         settings=settings,
-        service=service or build_service(settings),
-        stores=stores or Stores.from_settings(settings),
-        masker=masker or get_masker(settings),
+        service=service,
+        stores=stores,
+        masker=masker,
         bot=bot,
         pool=Workers(settings.slack_workers),
-        principals=PrincipalResolver(settings),
+        principals=PrincipalResolver(
+            settings.group_map,
+            settings.channel_audiences,
+            GroupCache(stores.redis, settings.redis_prefix, settings.principals_cache_ttl_s),
+        ),
+        directory=SlackDirectory(
+            web_client(settings, settings.slack_bot_token), settings.principals_cache_ttl_s, masker.add_names
+        ),
+        sensitive=SensitiveDetector.from_settings(settings, service.embeddings),
     )
     authorization = AuthorizeResult.from_auth_test_response(
         auth_test_response=identity, bot_token=settings.slack_bot_token, user_token=None

@@ -23,6 +23,14 @@ RATING_HINT = "React with 👍 or 👎 to rate this answer"
 APOLOGY = "Sorry — something went wrong while answering. The team has been notified; please try again or ask in {channel}"
 NOT_ANSWERED_YET = "I haven't answered you in this channel yet."
 SOURCES_GONE = "I can't find the sources of that answer any more (answers are kept for a limited time)."
+PRIVATE_RESTRICTED_NOTE = "I've sent you the answer privately because it draws on restricted policies."
+PRIVATE_SENSITIVE_NOTE = "I've replied to you privately."
+TOO_LONG = (
+    "That message is too long for me to read ({chars:,} characters). Please ask your question in a few "
+    "sentences (I read up to {limit:,} characters)."
+)
+SOURCES_HIDDEN = "{n} of the sources of that answer are limited to an audience you're not in, so I can't show them."
+SOURCES_REFUSED = "The sources of that answer are limited to an audience you're not in, so I can't show them."
 GREETING = "Hi! I answer questions about Northwind's policies and cite the clauses I used. What would you like to know?"
 SUGGESTED_PROMPTS: list[dict[str, str]] = [
     {"title": "Annual leave", "message": "How many days of annual leave do I get?"},
@@ -63,9 +71,19 @@ def fit(blocks: list[dict], tail: Sequence[dict] = ()) -> list[dict]:
     return blocks + list(tail)
 
 
-def answer_message(result: AnswerResult, *, fallback_channel: str) -> Message:
-    """The answer, its numbered sources, review warnings, a Sources button and the rating hint."""
+def answer_message(
+    result: AnswerResult, *, fallback_channel: str, contacts: str | None = None, asked_in: str | None = None
+) -> Message:
+    """The answer, its numbered sources, review warnings, a Sources button and the rating hint.
+
+    `contacts`: confidential contacts appended after the answer (sensitive questions);
+    `asked_in`: the channel id a privately delivered answer was asked in (a context line on top).
+    """
     body = sections(to_mrkdwn(result.answer))
+    if asked_in:
+        body.insert(0, _context(f"You asked in <#{asked_in}>. Only you can see this answer."))
+    if contacts:
+        body.extend(sections(f"*If you'd like to talk to someone confidentially:* {escape(contacts)}"))
     tail: list[dict] = []
     if result.abstained and result.ask_instead:
         tail.append(_context(f"Not sure? Ask in {escape(result.ask_instead)}"))
@@ -78,7 +96,8 @@ def answer_message(result: AnswerResult, *, fallback_channel: str) -> Message:
         tail.append(sources_button())
     if result.kind in ("answer", "abstain"):
         tail.append(_context(RATING_HINT))
-    return Message(text=to_plain(result.answer, MAX_TEXT_CHARS), blocks=fit(body, tail))
+    text = result.answer + (f"\n\nIf you'd like to talk to someone confidentially: {contacts}" if contacts else "")
+    return Message(text=to_plain(text, MAX_TEXT_CHARS), blocks=fit(body, tail))
 
 
 def source_title(source: Source) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Protocol
 
 from bot.answer.service import PolicyService
 from bot.config import Settings
-from bot.slack.principals import PrincipalResolver
+from bot.governance.principals import Directory, PrincipalResolver
+from bot.governance.sensitive import SensitiveDetector
 from bot.slack.request import BotIdentity
 from bot.slack.workers import Workers
 from bot.store.stores import Stores
@@ -15,6 +17,8 @@ from bot.store.stores import Stores
 
 class Masker(Protocol):
     def mask(self, text: str) -> str: ...
+
+    def add_names(self, names: Iterable[str]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -25,4 +29,6 @@ class SlackDeps:
     masker: Masker
     bot: BotIdentity
     pool: Workers  # answers run here, after the HTTP ack
-    principals: PrincipalResolver
+    principals: PrincipalResolver  # who may see what (bot.governance.principals)
+    directory: Directory  # Slack profiles and user groups (bot.slack.principals)
+    sensitive: SensitiveDetector

@@ -1,9 +1,9 @@
-"""Which audiences a question may draw on, given who asked and where the answer will be seen.
+"""Slack as the workspace directory: profiles (`users.info`) and user-group members (`usergroups.list`).
 
-An answer posted in a channel is read by everyone in it, so there the asker's own groups do not
-count: only `everyone` plus the audiences configured for that channel (`CHANNEL_AUDIENCES`).
-In a DM or the assistant panel only the asker sees the answer, so their Slack user groups count
-(mapped to audiences by `GROUP_MAP`). Guests never get more than `everyone`.
+The resolution rules live in `bot.governance.principals`; this is only the Slack adapter. Profiles
+are cached in process memory for `PRINCIPALS_CACHE_TTL_S` (they hold names, which never go to
+Redis); each person's names are handed to the PII masker the first time they are fetched, so their
+name is masked in everything stored or logged from then on.
 """
 
 from __future__ import annotations
@@ -11,59 +11,82 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import Settings
-from bot.governance.access import Principals, principals_of
-from bot.slack.request import SlackQuestion
+from bot.governance.principals import Profile
 
 log = logging.getLogger(__name__)
 
+AddNames = Callable[[Iterable[str]], object]
 
-class PrincipalResolver:
-    """Resolves principals with Slack's user-group memberships, cached for `principals_cache_ttl_s`."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._group_map = settings.group_map
-        self._channel_audiences = settings.channel_audiences
-        self._ttl_s = settings.principals_cache_ttl_s
+class SlackDirectory:
+    """`Directory` over the Slack Web API."""
+
+    def __init__(self, client: WebClient, ttl_s: int, add_names: AddNames | None = None) -> None:
+        self.client, self.ttl_s, self.add_names = client, ttl_s, add_names
         self._lock = threading.Lock()
-        self._members: dict[str, set[str]] = {}  # group id and handle -> member user ids
-        self._loaded_at = float("-inf")
-        self._guests: dict[str, tuple[float, bool]] = {}
+        self._profiles: dict[str, tuple[float, Profile]] = {}
 
-    def for_question(self, req: SlackQuestion, client: WebClient) -> Principals:
-        if not req.is_dm:
-            return principals_of(self._channel_audiences.get(req.channel, []))
-        if not self._group_map or self._is_guest(req.user, client):
-            return principals_of()
-        members = self._group_members(client)
-        return principals_of(a for a, group in self._group_map.items() if req.user in members.get(group.lstrip("@"), set()))
-
-    def _group_members(self, client: WebClient) -> dict[str, set[str]]:
+    def profile(self, user: str) -> Profile | None:
         with self._lock:
-            if time.monotonic() - self._loaded_at > self._ttl_s:
-                try:
-                    groups = client.usergroups_list(include_users=True).get("usergroups") or []
-                    self._members = {
-                        key: set(g.get("users") or []) for g in groups for key in (g["id"], g.get("handle", g["id"]))
-                    }
-                    self._loaded_at = time.monotonic()
-                except SlackApiError as exc:  # keep the last known memberships; everyone still works
-                    log.warning("usergroups.list failed: %s", exc.response.get("error"))
-            return self._members
-
-    def _is_guest(self, user: str, client: WebClient) -> bool:
-        cached = self._guests.get(user)
-        if cached and time.monotonic() - cached[0] < self._ttl_s:
+            cached = self._profiles.get(user)
+        if cached and time.monotonic() - cached[0] < self.ttl_s:
             return cached[1]
         try:
-            info = client.users_info(user=user).get("user") or {}
-        except SlackApiError as exc:
-            log.warning("users.info failed for %s: %s", user, exc.response.get("error"))
-            return True  # unknown: grant nothing beyond everyone
-        guest = bool(info.get("is_restricted") or info.get("is_ultra_restricted"))
-        self._guests[user] = (time.monotonic(), guest)
-        return guest
+            info = self.client.users_info(user=user).get("user") or {}
+        except (SlackApiError, OSError) as exc:
+            log.warning("users.info failed for %s: %s", user, _error(exc))
+            return None
+        profile = Profile(
+            user=user,
+            guest=bool(info.get("is_restricted") or info.get("is_ultra_restricted")),
+            names=person_names(info),
+        )
+        if profile.names and self.add_names is not None:
+            self.add_names(profile.names)
+        with self._lock:
+            self._profiles[user] = (time.monotonic(), profile)
+        return profile
+
+    def group_members(self, groups: Iterable[str]) -> dict[str, set[str]] | None:
+        """One `usergroups.list` with members for all groups (by id and by handle)."""
+        wanted = set(groups)
+        try:
+            listed = self.client.usergroups_list(include_users=True).get("usergroups") or []
+        except (SlackApiError, OSError) as exc:
+            log.warning("usergroups.list failed: %s", _error(exc))
+            return None
+        members: dict[str, set[str]] = {}
+        for group in listed:
+            for key in (group.get("id"), group.get("handle")):
+                if key in wanted:
+                    members[key] = set(group.get("users") or [])
+        return members
+
+
+def person_names(user: dict) -> tuple[str, ...]:
+    """Full names from a `users.info` user: real and display names of two words or more.
+
+    One-word names are left out: masking every "Sam" or "Ops" display name in every text would
+    blank ordinary words; a full name is specific enough to mask wherever it appears.
+    """
+    profile = user.get("profile") or {}
+    first_last = " ".join(x for x in (profile.get("first_name"), profile.get("last_name")) if x)
+    candidates = (
+        user.get("real_name"), profile.get("real_name"), profile.get("real_name_normalized"),
+        profile.get("display_name"), profile.get("display_name_normalized"), first_last,
+    )
+    names: list[str] = []
+    for name in candidates:
+        name = " ".join(str(name or "").split())
+        if len(name.split()) >= 2 and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _error(exc: Exception) -> object:
+    return exc.response.get("error") if isinstance(exc, SlackApiError) else exc

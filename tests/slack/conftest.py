@@ -41,9 +41,19 @@ def no_proxy() -> Iterator[None]:
     os.environ.update(saved)
 
 
+_INGESTED: dict[str, Settings] = {}
+
+
 @pytest.fixture(scope="session")
 def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """knowledge/ plus one announcement that contains `<!channel>` & co, ingested once."""
+    """knowledge/ plus one announcement that contains `<!channel>` & co, ingested once per session
+    (tests/governance imports these fixtures too; the memo keeps it one ingestion)."""
+    if "base" not in _INGESTED:
+        _INGESTED["base"] = _ingest_base(tmp_path_factory)
+    return _INGESTED["base"]
+
+
+def _ingest_base(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("policybot")
     knowledge = root / "knowledge"
     shutil.copytree(REPO / "knowledge", knowledge, symlinks=True)

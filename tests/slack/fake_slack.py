@@ -183,8 +183,41 @@ class FakeSlack:
     def api_users_info(self, p: dict) -> dict:
         return {"ok": True, "user": self.users.get(p["user"], {"id": p["user"], "is_bot": False})}
 
+    def add_user(self, user: str, real_name: str, *, display_name: str = "", guest: bool = False) -> dict:
+        """A workspace member as `users.info` returns it (profile names; guests are `is_restricted`)."""
+        first, _, last = real_name.partition(" ")
+        self.users[user] = {
+            "id": user, "team_id": TEAM, "name": real_name.lower().replace(" ", "."), "real_name": real_name,
+            "is_bot": False, "is_restricted": guest, "is_ultra_restricted": False,
+            "profile": {"real_name": real_name, "real_name_normalized": real_name, "display_name": display_name,
+                        "display_name_normalized": display_name, "first_name": first, "last_name": last},
+        }
+        return self.users[user]
+
+    def add_usergroup(self, group_id: str, handle: str, users: list[str]) -> None:
+        self.usergroups.append({"id": group_id, "team_id": TEAM, "handle": handle, "name": handle.title(),
+                                "is_usergroup": True, "date_delete": 0, "users": list(users),
+                                "user_count": len(users)})
+
     def api_usergroups_list(self, p: dict) -> dict:
-        return {"ok": True, "usergroups": self.usergroups}
+        """Like Slack: members only with `include_users`; disabled groups only with `include_disabled`."""
+        groups = [g for g in self.usergroups if _truthy(p.get("include_disabled")) or not g.get("date_delete")]
+        if not _truthy(p.get("include_users")):
+            groups = [{k: v for k, v in g.items() if k != "users"} for g in groups]
+        return {"ok": True, "usergroups": groups}
+
+    def api_usergroups_users_list(self, p: dict) -> dict:
+        group = next((g for g in self.usergroups if g["id"] == p.get("usergroup")), None)
+        if group is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(group["users"])}
+
+    def api_conversations_open(self, p: dict) -> dict:
+        """The DM with one user (`users`), the same id every time, like Slack."""
+        users = [u for u in str(p.get("users") or "").split(",") if u]
+        if len(users) != 1:
+            return {"ok": False, "error": "not_enough_users" if not users else "invalid_arguments"}
+        return {"ok": True, "channel": {"id": "D" + users[0].lstrip("UW")[:10] + "DM"}}
 
     def api_assistant_threads_setStatus(self, p: dict) -> dict:
         return {"ok": True}
@@ -204,6 +237,10 @@ class FakeSlack:
         with self._lock:
             self.calls.append(Call(method, params))
             self._lock.notify_all()
+
+
+def _truthy(value: object) -> bool:
+    return str(value).lower() in ("1", "true")
 
 
 def _thread(p: dict) -> dict:
