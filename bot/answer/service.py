@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
 
+from bot import metrics
 from bot.answer.confidence import confidence
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
@@ -25,7 +26,7 @@ from bot.ingest.chunking import chunk_body
 from bot.ingest.metadata import is_overdue
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings
-from bot.retrieval.hybrid import Hit, HybridSearcher
+from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher
 from bot.retrieval.index_files import bm25_dir
 from bot.retrieval.synonyms import expand_query
 from bot.retrieval.vectorstore import open_vectorstore
@@ -89,17 +90,32 @@ class PolicyService:
         started = time.perf_counter()
         state = _State(question=question, history=history, principals=principals, filters=filters or {})
         result: AnswerResult = self.chain.invoke(state)
-        result.timings_ms = {k: round(v, 2) for k, v in {**state.timings, "total": (time.perf_counter() - started) * 1000}.items()}
+        elapsed = time.perf_counter() - started
+        result.timings_ms = {k: round(v, 2) for k, v in {**state.timings, "total": elapsed * 1000}.items()}
+        metrics.QUESTIONS.labels(result.kind, result.answerer).inc()
+        metrics.ANSWER_SECONDS.observe(elapsed)
+        if result.fallback_reason:
+            metrics.LLM_FALLBACKS.inc()
         return result
 
     def find_sources(self, text: str, *, principals: Principals = principals_of(), k: int = 5) -> list[Source]:
         """Best-matching policy sections for `text`, without composing an answer."""
         clean, _ = sanitize_question(text, self.settings.max_question_chars)
-        searcher = self._searcher()
-        if not clean or searcher is None:
+        retriever = self.retriever(principals=principals, k=k)
+        if not clean or retriever is None:
             return []
-        result = searcher.search(expand_query(clean, self.settings.query_synonyms), k, principals=principals)
-        return [_source(i, hit, [_preview(hit)]) for i, hit in enumerate(result.hits, 1)]
+        docs = retriever.invoke(expand_query(clean, self.settings.query_synonyms))
+        hits = [Hit(doc, fused=doc.metadata.get("fused_score", 0.0)) for doc in docs]
+        return [_source(i, hit, [_preview(hit)]) for i, hit in enumerate(hits, 1)]
+
+    def retriever(
+        self, *, principals: Principals = principals_of(), filters: Mapping[str, object] | None = None, k: int | None = None
+    ) -> HybridRetriever | None:
+        """The access-filtered hybrid search as a LangChain retriever (None until something is ingested)."""
+        searcher = self._searcher()
+        if searcher is None:
+            return None
+        return HybridRetriever(searcher=searcher, k=k or self.settings.retrieval_k, principals=principals, filters=dict(filters or {}))
 
     def ready(self) -> bool:
         return self._searcher() is not None

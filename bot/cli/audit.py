@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.app import app
-from bot.cli.feedback import JsonOpt, console, open_stores, print_json
+from bot.cli.console import console, print_json
+from bot.cli.feedback import JsonOpt, open_stores
 
 audit_app = typer.Typer(help="The audit trail of questions and decisions.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")

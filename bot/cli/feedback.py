@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,11 +9,11 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.app import app
+from bot.cli.console import console, err_console, print_json
 from bot.config import get_settings
 from bot.store.redis_conn import REDIS_DOWN
 from bot.store.stores import Stores
@@ -22,7 +21,6 @@ from bot.store.stores import Stores
 feedback_app = typer.Typer(help="Review what people thought of the answers.", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
 
-console = Console()
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 _STATE = {"open": "[red]open[/]", "resolved": "[green]resolved[/]", "none": ""}
 
@@ -40,12 +38,8 @@ def open_stores() -> Iterator[Stores]:
         yield Stores.from_settings(settings)
     except REDIS_DOWN as exc:
         message = f"error: cannot reach Redis at REDIS_URL={_redacted(settings.redis_url)} ({exc})"
-        Console(stderr=True).print(message, markup=False, soft_wrap=True)
+        err_console.print(message, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
-
-
-def print_json(data: object) -> None:
-    typer.echo(json.dumps(data, indent=2, default=str))
 
 
 @feedback_app.command("list")
@@ -100,6 +94,6 @@ def resolve(
     with open_stores() as stores:
         resolved = stores.feedback.resolve(channel, ts, reviewer, note)
     if not resolved:
-        Console(stderr=True).print(f"error: {channel} {ts} is not in the review queue", markup=False)
+        err_console.print(f"error: {channel} {ts} is not in the review queue", markup=False)
         raise typer.Exit(1)
     console.print(f"resolved {channel} {ts}")
