@@ -25,6 +25,7 @@ from bot.eval import metrics as m  # noqa: E402
 from bot.eval.dataset import load_dataset  # noqa: E402
 from bot.eval.runner import COLLECTION, SEARCH_CHUNKS, cache_dir, eval_settings  # noqa: E402
 from bot.retrieval.hybrid import HybridSearcher  # noqa: E402
+from bot.retrieval.synonyms import expand_query  # noqa: E402
 
 CANDIDATE_KS = [30, 50, 100]
 RRF_KS = [10, 30, 60]
@@ -86,7 +87,8 @@ def main() -> None:
     bm25 = _CachedBm25(real.bm25, max(CANDIDATE_KS))
     judged = [q for q in dataset.queries if dataset.qrels.get(q.id)]
     t0 = time.perf_counter()
-    embeddings = {q.id: service.embeddings.embed_query(q.text) for q in judged}
+    queries = {q.id: expand_query(q.text, settings.query_synonyms) for q in judged}  # as PolicyService does
+    embeddings = {q.id: service.embeddings.embed_query(queries[q.id]) for q in judged}
     print(f"{dataset.name}: {len(judged)} judged queries, embedded in {time.perf_counter() - t0:.1f}s", flush=True)
 
     rows = []
@@ -98,7 +100,7 @@ def main() -> None:
         ndcg, r1, r5, r10, mrr = [], [], [], [], []
         for q in judged:
             principals, filters = dataset.restrictions(q)
-            hits = searcher.search(q.text, SEARCH_CHUNKS, principals=principals, filters=filters, query_embedding=embeddings[q.id]).hits
+            hits = searcher.search(queries[q.id], SEARCH_CHUNKS, principals=principals, filters=filters, query_embedding=embeddings[q.id]).hits
             ranked = m.dedupe(str(h.doc.metadata.get("doc_id")) for h in hits)
             qrels = dataset.qrels[q.id]
             ndcg.append(m.ndcg_at_k(ranked, qrels, args.k))

@@ -135,6 +135,7 @@ class Settings(BaseSettings):
         "what is another employee's salary",
     ]
     sensitive_threshold: float = 0.6  # cosine similarity to a description; tuned in tests/governance
+    pii_slack_directory: bool = True  # at startup, feed every Slack member's full name to the PII masker
     question_refuse_chars: int = 12_000  # longer messages are refused; between MAX_QUESTION_CHARS and this: cut
 
     # --- derived paths -----------------------------------------------------------------

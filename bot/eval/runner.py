@@ -4,12 +4,15 @@ The dataset gets its own data directory (`{data_dir}/eval-cache/<name>-<hash of 
 temporary one) and collection, so the production index is never touched; ingestion is
 incremental, so a second run over the same dataset embeds nothing.
 
-Per question, two calls:
-  * `PolicyService.ask` -- the answer, abstention, confidence and the latency we report;
-  * `HybridSearcher.search(query, SEARCH_CHUNKS)` -- the same search with a deeper cut, to rank
-    documents (a document ranks by its best chunk) for nDCG / recall / MRR. Its first
-    `retrieval_k` chunks are exactly the chunks `ask` hands to the answerer (same query, same
-    fusion, same diversification), which is what "context recall" measures.
+Per question, one call: `PolicyService.ask` -- the answer, abstention, confidence and the latency
+we report. Documents are ranked from the very search `ask` runs: the service's searcher is wrapped
+(`_CapturingSearcher`) so that its search fetches SEARCH_CHUNKS chunks instead of `retrieval_k`,
+keeps the full result for us and hands `ask` only the first `retrieval_k` hits. Fusion and
+diversification are prefix-stable (the candidates are `candidate_k` per search either way, and
+diversification walks the fused list in order), so `ask` sees exactly what it would have seen,
+and the query is exactly the one it searched with (sanitised, follow-up context, synonyms).
+A document ranks by its best chunk (for nDCG / recall / MRR); "context recall" is measured on
+the `retrieval_k` chunks handed to the answerer.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import math
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from bot.config import Settings
@@ -179,6 +182,8 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     if service._searcher() is None:
         raise RuntimeError("the evaluation index is empty: no document of the dataset could be ingested")
     service.ask("How many days of annual leave do I get?")  # warm-up: model, BM25 load, caches
+    timings["service_start"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     ours = _run_policybot(service, dataset, s, progress)
     timings["queries"] = time.perf_counter() - t0
 
@@ -197,20 +202,46 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     return result
 
 
-def _run_policybot(service, dataset: Dataset, s: Settings, progress: Progress) -> SystemRun:
-    from bot.governance.sanitize import sanitize_question
+class _CapturingSearcher:
+    """Wraps the service's HybridSearcher: searches deeper, remembers it, returns the usual cut."""
 
+    def __init__(self, inner, depth: int, sink: dict) -> None:
+        self.inner, self.depth, self.sink = inner, depth, sink
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def search(self, query: str, k: int, **kwargs):
+        full = self.inner.search(query, max(k, self.depth), **kwargs)
+        self.sink["search"], self.sink["query"] = full, query
+        return replace(full, hits=full.hits[:k])
+
+
+def capture_searches(service, depth: int = SEARCH_CHUNKS) -> dict:
+    """Route the service's searches through `_CapturingSearcher`; returns the dict it fills."""
+    sink: dict = {}
+    original = service._searcher
+
+    def searcher():
+        inner = original()
+        return None if inner is None else _CapturingSearcher(inner, depth, sink)
+
+    service._searcher = searcher  # instance attribute: this service object only
+    return sink
+
+
+def _run_policybot(service, dataset: Dataset, s: Settings, progress: Progress) -> SystemRun:
+    sink = capture_searches(service)
     records: dict[str, Record] = {}
     total = len(dataset.queries)
     for i, q in enumerate(dataset.queries):
         progress("queries", i, total)
         principals, filters = dataset.restrictions(q)
+        sink.clear()
         t0 = time.perf_counter()
         result = service.ask(q.text, principals=principals, filters=filters)
         latency = (time.perf_counter() - t0) * 1000
-        query, _ = sanitize_question(q.text, s.max_question_chars)
-        searcher = service._searcher()
-        hits = searcher.search(query, SEARCH_CHUNKS, principals=principals, filters=filters).hits if query else []
+        hits = sink["search"].hits if "search" in sink else []
         docs = [str(h.doc.metadata.get("doc_id", "")) for h in hits]
         records[q.id] = Record(
             id=q.id,
@@ -429,9 +460,9 @@ def failures_text(result: EvalResult) -> str:
         lines.append("")
         lines.append("## Threshold sweep (abstain iff confidence < t; assumes the answer is otherwise unchanged)")
         lines.append("   t     abstain(unanswerable)  false-abstain(answerable)")
-        for t in [round(0.25 + 0.01 * i, 2) for i in range(31)]:
+        for t in [round(0.30 + 0.005 * i, 3) for i in range(61)]:
             a_rate = m.mean(c < t for _, c in una) if una else float("nan")
             f_rate = m.mean(c < t for _, c in ans) if ans else float("nan")
-            lines.append(f"  {t:.2f}   {a_rate:>8.3f}               {f_rate:>8.3f}")
+            lines.append(f"  {t:.3f}  {a_rate:>8.3f}               {f_rate:>8.3f}")
         lines.append("")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -106,6 +107,8 @@ def create_slack_app(
         ),
         sensitive=SensitiveDetector.from_settings(settings, service.embeddings),
     )
+    if settings.pii_enabled and settings.pii_slack_directory:
+        threading.Thread(target=deps.directory.load_all_names, name="slack-directory-names", daemon=True).start()
     authorization = AuthorizeResult.from_auth_test_response(
         auth_test_response=identity, bot_token=settings.slack_bot_token, user_token=None
     )

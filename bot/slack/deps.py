@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.answer.service import PolicyService
 from bot.config import Settings
-from bot.governance.principals import Directory, PrincipalResolver
+from bot.governance.principals import PrincipalResolver
 from bot.governance.sensitive import SensitiveDetector
+from bot.slack.principals import SlackDirectory
 from bot.slack.request import BotIdentity
 from bot.slack.workers import Workers
 from bot.store.stores import Stores
@@ -30,5 +31,5 @@ class SlackDeps:
     bot: BotIdentity
     pool: Workers  # answers run here, after the HTTP ack
     principals: PrincipalResolver  # who may see what (bot.governance.principals)
-    directory: Directory  # Slack profiles and user groups (bot.slack.principals)
+    directory: SlackDirectory  # Slack profiles, user groups and names (bot.slack.principals)
     sensitive: SensitiveDetector

@@ -64,11 +64,11 @@ def answer_question(deps: SlackDeps, req: SlackQuestion, client: WebClient, set_
     handled = False
     access: Access | None = None
     try:
-        deps.directory.profile(req.user)  # first: the asker's names join the masker before any masking
         history = thread_history(client, deps.bot, req.channel, req.thread_ts, req.ts) if req.thread_ts else []
         if req.surface == "followup" and not any(t.role == "assistant" for t in history):
             handled = True  # a thread we never answered in: not ours to join
             return
+        deps.directory.profile(req.user)  # before any masking: the asker's names join the masker
         with Progress(client, req.channel, req.ts, set_status):
             if len(req.text) > deps.settings.question_refuse_chars:
                 handled = refuse_too_long(deps, req, client)

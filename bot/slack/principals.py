@@ -30,6 +30,30 @@ class SlackDirectory:
         self.client, self.ttl_s, self.add_names = client, ttl_s, add_names
         self._lock = threading.Lock()
         self._profiles: dict[str, tuple[float, Profile]] = {}
+        self.names_loaded = threading.Event()
+
+    def load_all_names(self, page_size: int = 200) -> int:
+        """Every member's full names (`users.list`, paginated) to the masker, so a colleague named in a
+        question is masked too, not only the asker. Returns how many names; failures are logged."""
+        count = 0
+        try:
+            cursor = None
+            while True:
+                page = self.client.users_list(limit=page_size, cursor=cursor)
+                names = [n for m in page.get("members") or [] if not m.get("is_bot") and not m.get("deleted")
+                         for n in person_names(m)]
+                if names and self.add_names is not None:
+                    self.add_names(names)
+                count += len(names)
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except (SlackApiError, OSError) as exc:
+            log.warning("users.list failed after %d names: %s", count, _error(exc))
+        finally:
+            self.names_loaded.set()
+        log.info("loaded %d names from the Slack directory for PII masking", count)
+        return count
 
     def profile(self, user: str) -> Profile | None:
         with self._lock:

@@ -7,12 +7,10 @@ a random port; Slack's side is `FakeSlack`. Redis is the real one (DB 14, a key 
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import redis
@@ -20,16 +18,12 @@ import redis
 from bot.answer.service import PolicyService, build_service
 from bot.config import Settings
 from bot.governance.pii import get_masker
-from bot.ingest.pipeline import run_ingest
 from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.web import create_web_app
 from bot.store.stores import Stores
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.slack_http import SECRET, SlackSender, Uvicorn
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).parent / "fixtures"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.index import REDIS_URL, ingest_once
+from tests.slack.slack_http import SlackSender, Uvicorn
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -41,35 +35,10 @@ def no_proxy() -> Iterator[None]:
     os.environ.update(saved)
 
 
-_INGESTED: dict[str, Settings] = {}
-
-
 @pytest.fixture(scope="session")
 def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """knowledge/ plus one announcement that contains `<!channel>` & co, ingested once per session
-    (tests/governance imports these fixtures too; the memo keeps it one ingestion)."""
-    if "base" not in _INGESTED:
-        _INGESTED["base"] = _ingest_base(tmp_path_factory)
-    return _INGESTED["base"]
-
-
-def _ingest_base(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("policybot")
-    knowledge = root / "knowledge"
-    shutil.copytree(REPO / "knowledge", knowledge, symlinks=True)
-    shutil.copy(FIXTURES / "it-maintenance-announcements.md", knowledge / "it")
-    settings = Settings(
-        data_dir=root / "data",
-        knowledge_dir=knowledge,
-        redis_url=REDIS_URL,
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_app_token=None,
-        llm_model=None,
-        slack_workers=4,
-    )
-    run_ingest(settings)
-    return settings
+    """knowledge/ plus one announcement that contains `<!channel>` & co, ingested once per session."""
+    return ingest_once(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

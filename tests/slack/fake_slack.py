@@ -183,6 +183,14 @@ class FakeSlack:
     def api_users_info(self, p: dict) -> dict:
         return {"ok": True, "user": self.users.get(p["user"], {"id": p["user"], "is_bot": False})}
 
+    def api_users_list(self, p: dict) -> dict:
+        """Members page by page (`limit`, `cursor`), like Slack's cursor pagination."""
+        members = sorted(self.users.values(), key=lambda u: u["id"])
+        start, limit = int(p.get("cursor") or 0), int(p.get("limit") or 200)
+        page = members[start : start + limit]
+        cursor = str(start + limit) if start + limit < len(members) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
     def add_user(self, user: str, real_name: str, *, display_name: str = "", guest: bool = False) -> dict:
         """A workspace member as `users.info` returns it (profile names; guests are `is_restricted`)."""
         first, _, last = real_name.partition(" ")
