@@ -199,6 +199,8 @@ def test_end_to_end_tiny_dataset(tmp_path):
 
     rows = records_jsonl(result)
     assert [r["id"] for r in rows] == ["q1", "q2", "q3"] and rows[0]["policybot"]["ranked"][0] == "leave"
+    for row in rows[:2]:  # the ranking comes from the very search `ask` answered from
+        assert set(row["policybot"]["cited"]) <= set(row["policybot"]["context_docs"]) <= set(row["policybot"]["ranked"])
     assert "Threshold sweep" in failures_text(result)
 
     # a second run reuses the cached index: nothing is embedded again

@@ -209,7 +209,7 @@ def test_interrupted_ingest_leaves_the_previous_index_usable(kb, model, tmp_path
     for path in (settings.knowledge_dir / "hr").glob("*.md"):
         path.write_text(path.read_text() + "\n\n## Addendum\n\nThis section was added in a later revision.\n")
     with pytest.raises(KeyboardInterrupt):
-        Ingestor(settings, embeddings=ExplodingEmbeddings(model, allowed=16)).ingest_folder()
+        Ingestor(settings, embeddings=ExplodingEmbeddings(model, allowed=4)).ingest_folder()
     result = PolicyService(settings).ask("How many days of annual leave do I get?")
     assert result.kind == "answer" and "25" in result.answer
     report = Ingestor(settings, embeddings=model).ingest_folder()  # the next run finishes the job

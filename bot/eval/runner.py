@@ -30,6 +30,7 @@ from bot.eval import metrics as m
 from bot.eval.dataset import Dataset, Query
 from bot.ingest.report import IngestReport
 from bot.ingest.sources import DocumentSource, corpus_sources, folder_sources
+from bot.retrieval.hybrid import HybridSearcher
 
 COLLECTION = "eval"
 SEARCH_CHUNKS = 50  # chunks fetched to rank documents (>= k documents in practice)
@@ -202,18 +203,16 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     return result
 
 
-class _CapturingSearcher:
-    """Wraps the service's HybridSearcher: searches deeper, remembers it, returns the usual cut."""
+class _CapturingSearcher(HybridSearcher):
+    """The service's HybridSearcher (same state), searching deeper, remembering it, returning the usual cut."""
 
-    def __init__(self, inner, depth: int, sink: dict) -> None:
-        self.inner, self.depth, self.sink = inner, depth, sink
+    def __init__(self, inner: HybridSearcher, depth: int, sink: dict) -> None:  # noqa: D107 (no super().__init__)
+        self.__dict__.update(inner.__dict__)
+        self._capture_depth, self._capture_sink = depth, sink
 
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def search(self, query: str, k: int, **kwargs):
-        full = self.inner.search(query, max(k, self.depth), **kwargs)
-        self.sink["search"], self.sink["query"] = full, query
+    def search(self, query: str, k: int, **kwargs):  # type: ignore[override]
+        full = super().search(query, max(k, self._capture_depth), **kwargs)
+        self._capture_sink["search"], self._capture_sink["query"] = full, query
         return replace(full, hits=full.hits[:k])
 
 
