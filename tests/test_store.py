@@ -20,6 +20,7 @@ import bot.cli.feedback  # noqa: F401  (registers `feedback`)
 from bot.answer.result import Source
 from bot.cli.app import app
 from bot.config import Settings, get_settings
+from bot.governance.principals import GroupCache
 from bot.store.answers import DAY_S, AnswerRecord
 from bot.store.audit import AuditEntry
 from bot.store.dedup import EventDeduplicator
@@ -286,12 +287,13 @@ def test_forget_user_removes_everything_of_that_user_only(stores: Stores, settin
     fb.vote("C1", bob2.ts, "bob", 1)
     stores.audit.record(entry("alice"))
     stores.audit.record(entry("bob"))
+    GroupCache(stores.redis, p, 600).put("alice", ["managers"], False)
     before = dump(stores.redis, p)
     assert any("alice" in k or "alice" in v for k, v in before.items())
 
     removed = stores.forget_user("alice")
 
-    assert removed == {"votes": 3, "answers": 2, "latest": 2, "audit": 1}
+    assert removed == {"votes": 3, "answers": 2, "latest": 2, "audit": 1, "cached_groups": 1}
     after = dump(stores.redis, p)
     assert not [k for k, v in after.items() if "alice" in k or "alice" in v]
     assert stores.answers.get("C1", alice1.ts) is None and stores.answers.get("D9", alice2.ts) is None
@@ -302,7 +304,7 @@ def test_forget_user_removes_everything_of_that_user_only(stores: Stores, settin
     s = fb.stats()
     assert (s["answers_stored"], s["by_kind"], s["votes_up"], s["votes_down"]) == (2, {"answer": 2}, 1, 1)
     assert stores.redis.smembers(f"{p}:user:bob:votes") == {f"C1:{bob2.ts}"}  # dangling ref to alice1 gone
-    assert stores.forget_user("alice") == {"votes": 0, "answers": 0, "latest": 0, "audit": 0}
+    assert stores.forget_user("alice") == {"votes": 0, "answers": 0, "latest": 0, "audit": 0, "cached_groups": 0}
 
 
 # --- Redis down --------------------------------------------------------------------------

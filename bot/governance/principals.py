@@ -27,6 +27,7 @@ from typing import Protocol
 from redis import Redis
 
 from bot.governance.access import Principals, can_see, principals_of
+from bot.store.keys import Keys
 from bot.store.redis_conn import degrade
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class GroupCache:
         self.redis, self.prefix, self.ttl_s = redis, prefix, ttl_s
 
     def key(self, user: str) -> str:
-        return f"{self.prefix}:principals:{user}"
+        return Keys(self.prefix).principals(user)
 
     @degrade(None)
     def get(self, user: str) -> tuple[frozenset[str], bool] | None:

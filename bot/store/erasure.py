@@ -27,6 +27,7 @@ def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
         "answers": sum(feedback.drop_answer(r) for r in answer_refs),
         "latest": redis.delete(*latest_keys) if latest_keys else 0,
         "audit": AuditLog(redis, prefix).forget_user(user),
+        "cached_groups": redis.delete(keys.principals(user)),
     }
     redis.delete(keys.user_answers(user), keys.user_votes(user))
     return removed

@@ -43,6 +43,9 @@ class Keys:
     def user_votes(self, user: str) -> str:
         return f"{self.prefix}:user:{user}:votes"
 
+    def principals(self, user: str) -> str:
+        return f"{self.prefix}:principals:{user}"
+
     @property
     def answers(self) -> str:
         return f"{self.prefix}:answers"
