@@ -95,7 +95,7 @@ class EvalResult:
                 "chunk_max_tokens": s.chunk_max_tokens,
                 "embedding_model": s.embedding_model or "all-MiniLM-L6-v2 (bundled)",
                 "llm_model": s.llm_model,
-                "pii_masking": False,
+                "pii_masking": s.pii_enabled,
             },
             "index": {
                 "data_dir": str(self.data_dir),
@@ -120,10 +120,12 @@ def cache_dir(settings: Settings, dataset: Dataset) -> Path:
 
 
 def eval_settings(settings: Settings, data_dir: Path) -> Settings:
-    """A copy pointing at the eval index: local Chroma, own collection, no PII masking."""
-    return settings.model_copy(
-        update={"data_dir": data_dir, "chroma_collection": COLLECTION, "chroma_host": None, "pii_enabled": False}
-    )
+    """A copy pointing at the eval index: local Chroma, own collection.
+
+    PII masking follows PII_ENABLED, so the golden set measures the bot as deployed; set
+    PII_ENABLED=false for large public sets to skip masking their corpus.
+    """
+    return settings.model_copy(update={"data_dir": data_dir, "chroma_collection": COLLECTION, "chroma_host": None})
 
 
 def dataset_sources(dataset: Dataset, settings: Settings) -> tuple[list[DocumentSource], list[tuple[str, str]]]:
@@ -172,7 +174,7 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     t0 = time.perf_counter()
     sources, skipped = dataset_sources(dataset, s)
     ingestor = Ingestor(
-        s, collection=COLLECTION, skip_exact_duplicates=False, transform=None,
+        s, collection=COLLECTION, skip_exact_duplicates=False,
         progress=lambda stage, done, total: progress(f"ingest {stage}", done, total),
     )
     report = ingestor.ingest(sources, skipped=skipped)

@@ -1,0 +1,39 @@
+"""Regression gate: the golden question set of knowledge/, through the real eval pipeline.
+
+Thresholds sit a little below what the pipeline reaches today (see README "Evaluation"), so a
+change that makes answers worse fails CI instead of landing quietly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.eval.dataset import load_dataset
+from bot.eval.runner import run_eval
+
+GOLDEN = Path(__file__).resolve().parents[1] / "knowledge" / "eval"
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory) -> dict:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("golden"), llm_model=None)
+    return run_eval(load_dataset(GOLDEN), settings, k=10).summary()["policybot"]
+
+
+def test_golden_set_retrieval(summary):
+    retrieval = summary["retrieval"]
+    assert retrieval["n"] >= 60
+    assert retrieval["recall@5"] >= 0.95
+    assert retrieval["ndcg@10"] >= 0.93
+
+
+def test_golden_set_answers(summary):
+    answers = summary["answers"]
+    assert answers["answerable"] >= 60 and answers["unanswerable"] >= 10
+    assert answers["must_contain_all"] >= 0.85
+    assert answers["abstention_unanswerable"] >= 0.86
+    assert answers["false_abstention_answerable"] <= 0.05
+    assert summary["evidence"]["hit@5"] >= 0.85
