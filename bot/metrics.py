@@ -11,3 +11,4 @@ ANSWER_SECONDS = Histogram(
     buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 LLM_FALLBACKS = Counter("policybot_llm_fallbacks_total", "LLM answers rejected or failed, replaced by quotes")
+VOTES = Counter("policybot_votes_total", "Reactions counted as votes on answers", ["direction", "change"])

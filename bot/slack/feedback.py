@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import metrics
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
 
@@ -24,4 +25,6 @@ def on_reaction(deps: SlackDeps, event: dict, *, added: bool) -> None:
         return
     feedback = deps.stores.feedback
     counted = (feedback.vote if added else feedback.unvote)(item["channel"], item["ts"], user, value)
+    if counted:
+        metrics.VOTES.labels("up" if value > 0 else "down", "added" if added else "removed").inc()
     log.info("reaction %s on %s:%s by %s counted=%s", "added" if added else "removed", item["channel"], item["ts"], user, counted)

@@ -1,4 +1,4 @@
-"""The ASGI app `policybot serve` runs under uvicorn: Slack's endpoint and a health check.
+"""The ASGI app `policybot serve` runs under uvicorn: Slack's endpoint, health check, metrics.
 
 Bolt's Starlette `SlackRequestHandler.handle` calls the synchronous `App.dispatch` inside the
 event loop, so one slow dispatch (Redis claim, a slash-command ack wait) would stall every other
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +30,9 @@ def create_web_app(slack: SlackApp) -> Starlette:
         bolt_request = to_bolt_request(request, await request.body())
         return to_starlette_response(await run_in_threadpool(slack.bolt.dispatch, bolt_request))
 
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     async def healthz(request: Request) -> JSONResponse:
         healthy, details = await run_in_threadpool(health, slack.deps)
         return JSONResponse(details, status_code=200 if healthy else 503)
@@ -39,6 +43,10 @@ def create_web_app(slack: SlackApp) -> Starlette:
         await run_in_threadpool(slack.shutdown)  # let answers in flight finish
 
     return Starlette(
-        routes=[Route(EVENTS_PATH, events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
+        routes=[
+            Route(EVENTS_PATH, events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ],
         lifespan=lifespan,
     )

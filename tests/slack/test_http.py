@@ -33,3 +33,9 @@ def test_healthz_reports_index_and_redis(bot: RunningBot) -> None:
     response = bot.send.http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"index": True, "redis": True}}
+
+
+def test_metrics_expose_answer_counters(bot: RunningBot) -> None:
+    response = bot.send.http.get("/metrics")
+    assert response.status_code == 200
+    assert "policybot_questions_total" in response.text and "policybot_answer_seconds_bucket" in response.text
