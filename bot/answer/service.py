@@ -26,7 +26,7 @@ from bot.ingest.chunking import chunk_body
 from bot.ingest.metadata import is_overdue
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings
-from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher
+from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
 from bot.retrieval.index_files import bm25_dir
 from bot.retrieval.synonyms import expand_query
 from bot.retrieval.vectorstore import open_vectorstore
@@ -56,14 +56,18 @@ class _State:
     notice: str = ""
     query: str = ""
     result: AnswerResult | None = None
-    search: object = None
+    search: SearchResult | None = None
 
 
 class PolicyService:
     """Question in, cited `AnswerResult` out. Thread-safe; build once, share across workers."""
 
-    def __init__(self, settings: Settings, *, collection: str | None = None, llm=None) -> None:
+    def __init__(
+        self, settings: Settings, *, collection: str | None = None, llm=None, search_depth: int | None = None
+    ) -> None:
+        """`search_depth`: chunks to rank per question (default RETRIEVAL_K; evaluation ranks more)."""
         self.settings = settings
+        self.search_depth = max(search_depth or 0, settings.retrieval_k)
         self.collection_name = collection or settings.chroma_collection
         self.embeddings = load_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size)
         self._store = open_vectorstore(settings, self.embeddings, self.collection_name)
@@ -87,6 +91,17 @@ class PolicyService:
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
     ) -> AnswerResult:
+        return self.ask_with_search(question, history=history, principals=principals, filters=filters)[0]
+
+    def ask_with_search(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        principals: Principals = principals_of(),
+        filters: Mapping[str, object] | None = None,
+    ) -> tuple[AnswerResult, SearchResult | None]:
+        """The answer and the search behind it (`search_depth` chunks ranked; None if none ran)."""
         started = time.perf_counter()
         state = _State(question=question, history=history, principals=principals, filters=filters or {})
         result: AnswerResult = self.chain.invoke(state)
@@ -96,7 +111,7 @@ class PolicyService:
         metrics.ANSWER_SECONDS.observe(elapsed)
         if result.fallback_reason:
             metrics.LLM_FALLBACKS.inc()
-        return result
+        return result, state.search
 
     def find_sources(self, text: str, *, principals: Principals = principals_of(), k: int = 5) -> list[Source]:
         """Best-matching policy sections for `text`, without composing an answer."""
@@ -142,7 +157,7 @@ class PolicyService:
             state.result = AnswerResult(question=state.question, answer=NO_INDEX_REPLY, kind="no_index")
             return state
         query = expand_query(state.query, self.settings.query_synonyms)
-        search = searcher.search(query, self.settings.retrieval_k, principals=state.principals, filters=state.filters)
+        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters)
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
@@ -152,9 +167,10 @@ class PolicyService:
             return state.result
         t0 = time.perf_counter()
         search = state.search
-        hits: list[Hit] = search.hits  # type: ignore[attr-defined]
-        quotes = self.extractive.answer(state.query, hits, search.query_embedding)  # type: ignore[attr-defined]
-        conf = confidence(search, quotes.best_unit_score)  # type: ignore[arg-type]
+        assert search is not None  # _retrieve ran, or state.result was set
+        hits: list[Hit] = search.hits[: self.settings.retrieval_k]
+        quotes = self.extractive.answer(state.query, hits, search.query_embedding)
+        conf = confidence(search, quotes.best_unit_score)
         if conf < self.settings.abstain_threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:

@@ -22,7 +22,7 @@ import math
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
@@ -30,7 +30,6 @@ from bot.eval import metrics as m
 from bot.eval.dataset import Dataset, Query
 from bot.ingest.report import IngestReport
 from bot.ingest.sources import DocumentSource, corpus_sources, folder_sources
-from bot.retrieval.hybrid import HybridSearcher
 
 COLLECTION = "eval"
 SEARCH_CHUNKS = 50  # chunks fetched to rank documents (>= k documents in practice)
@@ -181,7 +180,7 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     timings["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    service = PolicyService(s, collection=COLLECTION)
+    service = PolicyService(s, collection=COLLECTION, search_depth=SEARCH_CHUNKS)
     if service._searcher() is None:
         raise RuntimeError("the evaluation index is empty: no document of the dataset could be ingested")
     service.ask("How many days of annual leave do I get?")  # warm-up: model, BM25 load, caches
@@ -205,44 +204,16 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     return result
 
 
-class _CapturingSearcher(HybridSearcher):
-    """The service's HybridSearcher (same state), searching deeper, remembering it, returning the usual cut."""
-
-    def __init__(self, inner: HybridSearcher, depth: int, sink: dict) -> None:  # noqa: D107 (no super().__init__)
-        self.__dict__.update(inner.__dict__)
-        self._capture_depth, self._capture_sink = depth, sink
-
-    def search(self, query: str, k: int, **kwargs):  # type: ignore[override]
-        full = super().search(query, max(k, self._capture_depth), **kwargs)
-        self._capture_sink["search"], self._capture_sink["query"] = full, query
-        return replace(full, hits=full.hits[:k])
-
-
-def capture_searches(service, depth: int = SEARCH_CHUNKS) -> dict:
-    """Route the service's searches through `_CapturingSearcher`; returns the dict it fills."""
-    sink: dict = {}
-    original = service._searcher
-
-    def searcher():
-        inner = original()
-        return None if inner is None else _CapturingSearcher(inner, depth, sink)
-
-    service._searcher = searcher  # instance attribute: this service object only
-    return sink
-
-
 def _run_policybot(service, dataset: Dataset, s: Settings, progress: Progress) -> SystemRun:
-    sink = capture_searches(service)
     records: dict[str, Record] = {}
     total = len(dataset.queries)
     for i, q in enumerate(dataset.queries):
         progress("queries", i, total)
         principals, filters = dataset.restrictions(q)
-        sink.clear()
         t0 = time.perf_counter()
-        result = service.ask(q.text, principals=principals, filters=filters)
+        result, search = service.ask_with_search(q.text, principals=principals, filters=filters)
         latency = (time.perf_counter() - t0) * 1000
-        hits = sink["search"].hits if "search" in sink else []
+        hits = search.hits if search is not None else []
         docs = [str(h.doc.metadata.get("doc_id", "")) for h in hits]
         records[q.id] = Record(
             id=q.id,
@@ -396,7 +367,7 @@ def records_jsonl(result: EvalResult) -> list[dict]:
 # --- failures (for tuning) ----------------------------------------------------------------
 def failures_text(result: EvalResult) -> str:
     """Human-readable per-question failures of our pipeline, plus confidence and a threshold sweep."""
-    ds, run, k = result.dataset, result.policybot, result.k
+    ds, run = result.dataset, result.policybot
     lines: list[str] = [f"# policybot eval failures: {ds.name} ({len(ds.queries)} queries)", ""]
     threshold = result.settings.abstain_threshold
 

@@ -25,10 +25,6 @@ from pathlib import Path
 from bot.config import Settings
 from bot.governance.pii import PLACEHOLDERS, PiiMasker, PiiSpan
 
-# Dataset entity name -> ours (identical where covered).
-DATASET_TO_OURS = {name: name for name in PLACEHOLDERS}
-
-
 @dataclass(frozen=True)
 class Gold:
     entity_type: str

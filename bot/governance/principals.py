@@ -92,10 +92,6 @@ class GroupCache:
         if self.ttl_s > 0:
             self.redis.set(self.key(user), json.dumps({"groups": sorted(groups), "guest": guest}), ex=self.ttl_s)
 
-    @degrade(None)
-    def forget(self, user: str) -> None:
-        self.redis.delete(self.key(user))
-
 
 class PrincipalResolver:
     """Resolves `Access` for (user, channel); build once per process."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -98,7 +97,6 @@ class SensitiveDetector:
         self._embeddings = embeddings
         self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
-        self.last_ms: dict[str, float] = {}
 
     @classmethod
     def from_settings(cls, settings, embeddings: QueryEmbedder | None) -> SensitiveDetector:
@@ -107,13 +105,7 @@ class SensitiveDetector:
     def check(self, question: str) -> SensitiveMatch | None:
         if not question.strip():
             return None
-        started = time.perf_counter()
-        match = self.lexical(question)
-        lexical_ms = (time.perf_counter() - started) * 1000
-        if match is None:
-            match = self.semantic(question)
-        self.last_ms = {"lexical": lexical_ms, "total": (time.perf_counter() - started) * 1000}
-        return match
+        return self.lexical(question) or self.semantic(question)
 
     def lexical(self, question: str) -> SensitiveMatch | None:
         text = question.replace("’", "'")

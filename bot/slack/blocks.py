@@ -17,7 +17,6 @@ MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 MAX_TEXT_CHARS = 4000
 MAX_CONTEXT_CHARS = 2000  # a context element's text limit
-MAX_BUTTON_VALUE = 2000
 
 RATING_HINT = "React with 👍 or 👎 to rate this answer"
 APOLOGY = "Sorry — something went wrong while answering. The team has been notified; please try again or ask in {channel}"
