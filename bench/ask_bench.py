@@ -29,14 +29,16 @@ def main() -> None:
     questions = [json.loads(line)["text"] for line in QUERIES.read_text().splitlines() if line]
     service.ask("warm up the model")
     collection = service._store._collection
+    model = service.embeddings.inner  # uncached: the floor pays for every embedding
     floor = []
     for q in questions:
         t = time.perf_counter()
-        collection.query(query_embeddings=[service.embeddings.embed_query(q)], n_results=30)
+        collection.query(query_embeddings=[model.embed_query(q)], n_results=30)
         floor.append((time.perf_counter() - t) * 1000)
     passes = []
     stages: dict[str, list[float]] = {}
     for _ in range(2):
+        service.embeddings.clear()  # each pass embeds every question again
         lat = []
         for q in questions:
             t = time.perf_counter()

@@ -33,12 +33,32 @@ def load_embeddings(configured: str | None, threads: int, batch_size: int) -> Em
 
     with _lock:
         torch.set_num_threads(max(1, threads))
-        return HuggingFaceEmbeddings(
-            model_name=model_path(configured),
-            model_kwargs={"device": "cpu", "local_files_only": True},
-            encode_kwargs={"batch_size": batch_size, "normalize_embeddings": True},
-            show_progress=False,
+        return QueryCachedEmbeddings(
+            HuggingFaceEmbeddings(
+                model_name=model_path(configured),
+                model_kwargs={"device": "cpu", "local_files_only": True},
+                encode_kwargs={"batch_size": batch_size, "normalize_embeddings": True},
+                show_progress=False,
+            )
         )
+
+
+class QueryCachedEmbeddings(Embeddings):
+    """Remembers recent query embeddings: the same question is embedded for retrieval and for the
+    sensitive-topic check, and Slack retries or repeated questions embed nothing new."""
+
+    def __init__(self, inner: Embeddings, size: int = 2048) -> None:
+        self.inner = inner
+        self._cached = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._cached(text))
+
+    def clear(self) -> None:
+        self._cached.cache_clear()
 
 
 @lru_cache(maxsize=4)
