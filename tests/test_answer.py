@@ -14,6 +14,7 @@ from bot.answer.service import PolicyService
 from bot.config import Settings
 from bot.governance.access import principals_of
 from bot.ingest.chunking import chunk_body
+from bot.ingest.pipeline import CountingEmbeddings
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +186,14 @@ def test_llm_condenses_follow_ups(kb_settings):
     history = [Turn(role="user", text="What is the hotel cap in London?"), Turn(role="assistant", text="260 GBP [1]")]
     result = svc.ask("and Tokyo?", history=history)
     assert any("Tokyo" in s.quote for s in result.sources)
+
+
+def test_warm_up_embeds_every_quotable_unit_ahead_of_questions(kb_settings):
+    service = PolicyService(kb_settings)
+    service.warm_up().join()
+    warmed = len(service.extractive.cache)
+    assert warmed > 200
+    counter = CountingEmbeddings(service.extractive.cache.embeddings)
+    service.extractive.cache.embeddings = counter
+    result = service.ask("What is the hotel cap in London?")
+    assert "260" in result.answer and counter.texts_embedded == 0  # no unit embedded at question time

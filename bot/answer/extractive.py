@@ -51,16 +51,21 @@ class UnitEmbeddingCache:
 
     def get(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in found:
+                self._cache.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            vectors = self.embeddings.embed_documents(missing)
+            vectors = [np.asarray(v, dtype=np.float32) for v in self.embeddings.embed_documents(missing)]
+            found.update(zip(missing, vectors))
             with self._lock:
-                for text, vec in zip(missing, vectors):
-                    self._cache[text] = np.asarray(vec, dtype=np.float32)
+                self._cache.update(zip(missing, vectors))
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
-        with self._lock:
-            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
 
 class ExtractiveAnswerer:
@@ -68,6 +73,14 @@ class ExtractiveAnswerer:
 
     def __init__(self, cache: UnitEmbeddingCache, *, max_quotes: int = 3, chunks: int = 4, relative_cutoff: float = 0.75) -> None:
         self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
+
+    def warm(self, chunk_texts: list[str], batch: int = 256) -> int:
+        """Embed the units of these chunks ahead of questions (up to the cache size); returns how many."""
+        units = list(dict.fromkeys(_embed_text(u) for text in chunk_texts for u in split_units(chunk_body(text))))
+        units = units[: self.cache.size]
+        for start in range(0, len(units), batch):
+            self.cache.get(units[start : start + batch])
+        return len(units)
 
     def answer(self, question: str, hits: list[Hit], query_embedding: list[float]) -> Draft:
         scored = self._score(question, hits[: self.chunks], np.asarray(query_embedding, dtype=np.float32))

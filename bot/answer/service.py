@@ -132,6 +132,16 @@ class PolicyService:
             return None
         return HybridRetriever(searcher=searcher, k=k or self.settings.retrieval_k, principals=principals, filters=dict(filters or {}))
 
+    def warm_up(self) -> threading.Thread | None:
+        """Embed every chunk's quotable units in the background, so that even the first questions
+        after start-up are answered at steady-state speed (long-running processes: serve, chat)."""
+        searcher = self._searcher()
+        if searcher is None:
+            return None
+        thread = threading.Thread(target=self.extractive.warm, args=(searcher.bm25.texts,), name="warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def ready(self) -> bool:
         return self._searcher() is not None
 

@@ -42,6 +42,7 @@ def chat(user: str = UserOpt, groups: str = GroupsOpt) -> None:
 
     settings = get_settings()
     service = build_service(settings)
+    service.warm_up()  # while the person types
     principals = principals_of(groups.split(","))
     history: list[Turn] = []
     last_ref: tuple[str, str] | None = None

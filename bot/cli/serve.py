@@ -28,6 +28,7 @@ def serve(
     except SlackConfigError as exc:
         typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from None
+    slack.deps.service.warm_up()
 
     if socket:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
