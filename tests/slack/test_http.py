@@ -39,3 +39,18 @@ def test_metrics_expose_answer_counters(bot: RunningBot) -> None:
     response = bot.send.http.get("/metrics")
     assert response.status_code == 200
     assert "policybot_questions_total" in response.text and "policybot_answer_seconds_bucket" in response.text
+
+
+def test_healthz_is_503_and_names_the_failing_check(service, base_settings, tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from bot.answer.service import PolicyService
+    from bot.slack.health import health
+    from bot.store.stores import Stores
+
+    redis_down = Stores.from_settings(base_settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}))
+    healthy, details = health(SimpleNamespace(service=service, stores=redis_down))
+    assert not healthy and details == {"status": "unhealthy", "checks": {"index": True, "redis": False}}
+    no_index = PolicyService(base_settings.model_copy(update={"data_dir": tmp_path / "empty"}))
+    healthy, details = health(SimpleNamespace(service=no_index, stores=Stores.from_settings(base_settings)))
+    assert not healthy and details["checks"] == {"index": False, "redis": True}
