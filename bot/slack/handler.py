@@ -145,10 +145,7 @@ def post_privately(client: WebClient, req: SlackQuestion, message: Message) -> t
     """A DM to the asker (kept, can be rated and reopened); an ephemeral in the thread if DMs fail."""
     try:
         dm = client.conversations_open(users=req.user)["channel"]["id"]
-        reply = client.chat_postMessage(
-            channel=dm, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
-        )
-        return reply["ts"], dm
+        return send(client, dm, None, message), dm
     except SlackApiError as exc:
         log.warning("private answer by DM failed (%s); answering ephemerally in %s", exc.response.get("error"), req.channel)
     reply = client.chat_postEphemeral(
@@ -166,9 +163,14 @@ def refuse_too_long(deps: SlackDeps, req: SlackQuestion, client: WebClient) -> b
 
 def post(client: WebClient, req: SlackQuestion, message: Message) -> str:
     """Post `message` in reply to `req`; returns the posted message's ts."""
+    return send(client, req.channel, req.reply_thread_ts, message)
+
+
+def send(client: WebClient, channel: str, thread_ts: str | None, message: Message) -> str:
+    """chat.postMessage without link previews (sources are listed, not unfurled); returns the ts."""
     reply = client.chat_postMessage(
-        channel=req.channel,
-        thread_ts=req.reply_thread_ts,
+        channel=channel,
+        thread_ts=thread_ts,
         text=message.text,
         blocks=message.blocks,
         unfurl_links=False,
