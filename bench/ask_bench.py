@@ -63,9 +63,13 @@ def main() -> None:
     print(f"floor (embed+chroma) p50 {f50:.1f} ms  p95 {f95:.1f} ms")
     for name, lat in zip(("pass 1 (cold cache)", "pass 2 (warm)"), passes):
         p50, p95 = pct(lat, 50), pct(lat, 95)
-        print(f"{name:<20} p50 {p50:.1f} ms  p95 {p95:.1f} ms  mean {statistics.mean(lat):.1f}  ({p50 / f50:.1f}x / {p95 / f95:.1f}x floor)")
+        print(
+            f"{name:<20} p50 {p50:.1f} ms  p95 {p95:.1f} ms  mean {statistics.mean(lat):.1f}  ({p50 / f50:.1f}x / {p95 / f95:.1f}x floor)"
+        )
     p50, p95 = pct(after_warm, 50), pct(after_warm, 95)
-    print(f"after warm_up ({warm_s:.1f} s, {len(service.extractive.cache)} units) p50 {p50:.1f} ms  p95 {p95:.1f} ms  ({p50 / f50:.1f}x / {p95 / f95:.1f}x floor)")
+    print(
+        f"after warm_up ({warm_s:.1f} s, {len(service.extractive.cache)} units) p50 {p50:.1f} ms  p95 {p95:.1f} ms  ({p50 / f50:.1f}x / {p95 / f95:.1f}x floor)"
+    )
     print("stage medians (both passes):", {k: round(statistics.median(v), 1) for k, v in stages.items()})
 
 

@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import get_settings  # noqa: E402
-from bot.eval import metrics as m  # noqa: E402
-from bot.eval.dataset import load_dataset  # noqa: E402
-from bot.eval.runner import COLLECTION, SEARCH_CHUNKS, cache_dir, eval_settings  # noqa: E402
-from bot.retrieval.hybrid import HybridSearcher  # noqa: E402
-from bot.retrieval.synonyms import expand_query  # noqa: E402
+from bot.config import get_settings
+from bot.eval import metrics as m
+from bot.eval.dataset import load_dataset
+from bot.eval.runner import COLLECTION, SEARCH_CHUNKS, cache_dir, eval_settings
+from bot.retrieval.hybrid import HybridSearcher
+from bot.retrieval.synonyms import expand_query
 
 CANDIDATE_KS = [30, 50, 100]
 RRF_KS = [10, 30, 60]
@@ -94,13 +94,21 @@ def main() -> None:
     rows = []
     for cand, rrf, (dw, bw) in itertools.product(CANDIDATE_KS, RRF_KS, WEIGHTS):
         searcher = _CachedSearcher(
-            real.collection, bm25, service.embeddings, candidate_k=cand, rrf_k=rrf,
-            dense_weight=dw, bm25_weight=bw, max_per_section=settings.max_chunks_per_section,
+            real.collection,
+            bm25,
+            service.embeddings,
+            candidate_k=cand,
+            rrf_k=rrf,
+            dense_weight=dw,
+            bm25_weight=bw,
+            max_per_section=settings.max_chunks_per_section,
         )
         ndcg, r1, r5, r10, mrr = [], [], [], [], []
         for q in judged:
             principals, filters = dataset.restrictions(q)
-            hits = searcher.search(queries[q.id], SEARCH_CHUNKS, principals=principals, filters=filters, query_embedding=embeddings[q.id]).hits
+            hits = searcher.search(
+                queries[q.id], SEARCH_CHUNKS, principals=principals, filters=filters, query_embedding=embeddings[q.id]
+            ).hits
             ranked = m.dedupe(str(h.doc.metadata.get("doc_id")) for h in hits)
             qrels = dataset.qrels[q.id]
             ndcg.append(m.ndcg_at_k(ranked, qrels, args.k))
@@ -113,11 +121,14 @@ def main() -> None:
         default = cand == settings.candidate_k and rrf == settings.rrf_k and (dw, bw) == (1.0, 1.0)
         print(
             f"cand={cand:<4} rrf={rrf:<3} dense={dw:<4} bm25={bw:<4} nDCG@{args.k}={row[4]:.4f} "
-            f"R@1={row[5]:.3f} R@5={row[6]:.3f} R@{args.k}={row[7]:.3f} MRR={row[8]:.4f}" + ("   <- current defaults" if default else ""),
+            f"R@1={row[5]:.3f} R@5={row[6]:.3f} R@{args.k}={row[7]:.3f} MRR={row[8]:.4f}"
+            + ("   <- current defaults" if default else ""),
             flush=True,
         )
     best = max(rows, key=lambda r: r[4])
-    print(f"\nbest nDCG@{args.k}: {best[4]:.4f} with candidate_k={best[0]} rrf_k={best[1]} dense_weight={best[2]} bm25_weight={best[3]}")
+    print(
+        f"\nbest nDCG@{args.k}: {best[4]:.4f} with candidate_k={best[0]} rrf_k={best[1]} dense_weight={best[2]} bm25_weight={best[3]}"
+    )
     print(f"sweep took {time.perf_counter() - t0:.1f}s")
 
 

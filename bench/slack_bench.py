@@ -77,9 +77,13 @@ def main() -> None:
     fake = FakeSlack().start()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="policybot-bench-"))
     settings = Settings(
-        data_dir=data_dir, knowledge_dir=REPO / "knowledge", redis_url="redis://127.0.0.1:6379/14",
-        redis_prefix=f"bench-{uuid.uuid4().hex[:8]}", slack_api_url=fake.api_url,
-        slack_bot_token=TOKEN, slack_signing_secret=SECRET,
+        data_dir=data_dir,
+        knowledge_dir=REPO / "knowledge",
+        redis_url="redis://127.0.0.1:6379/14",
+        redis_prefix=f"bench-{uuid.uuid4().hex[:8]}",
+        slack_api_url=fake.api_url,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
     )
     if args.data_dir is None:
         t0 = time.perf_counter()
@@ -118,8 +122,10 @@ def main() -> None:
     print(f"workers={settings.slack_workers} cores={os.cpu_count()}")
     print(f"ack latency ({args.burst} concurrent x {args.rounds}): p50 {ms(acks, 50)}  p99 {ms(acks, 99)}  max {ms(acks, 100)}")
     print(f"mention -> answer, sequential ({len(sequential)}): p50 {ms(sequential, 50)}  p95 {ms(sequential, 95)}")
-    print(f"mention -> answer, in a burst of {args.burst}: p50 {ms(burst_answers, 50)}  p95 {ms(burst_answers, 95)}"
-          f"  (mean {statistics.mean(burst_answers) * 1000:.0f} ms)")
+    print(
+        f"mention -> answer, in a burst of {args.burst}: p50 {ms(burst_answers, 50)}  p95 {ms(burst_answers, 95)}"
+        f"  (mean {statistics.mean(burst_answers) * 1000:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

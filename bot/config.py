@@ -81,8 +81,17 @@ class Settings(BaseSettings):
         *(
             f"{box}@northwind.example"
             for box in (
-                "hr", "security", "it-help", "it-status", "cards", "confidential-advisors", "ethics",
-                "benefits", "learning", "travel", "ap",
+                "hr",
+                "security",
+                "it-help",
+                "it-status",
+                "cards",
+                "confidential-advisors",
+                "ethics",
+                "benefits",
+                "learning",
+                "travel",
+                "ap",
             )
         ),
         "+1 555 0100",
@@ -108,9 +117,7 @@ class Settings(BaseSettings):
         "someone else's salary",
         "colleague's pay",
     ]
-    confidential_contacts: str = (
-        "People Ops confidential line: hr@northwind.example or #ask-people-ops (DM a People Partner)"
-    )
+    confidential_contacts: str = "People Ops confidential line: hr@northwind.example or #ask-people-ops (DM a People Partner)"
     audit_retention_days: int = 365
     # One-sentence descriptions of the sensitive topics, matched by embedding similarity (the bare
     # `sensitive_topics` phrases are matched as words); see bot/governance/sensitive.py.

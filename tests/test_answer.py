@@ -163,7 +163,9 @@ class _BrokenModel(GenericFakeChatModel):
 
 def test_llm_timeout_and_errors_fall_back(kb_settings):
     slow = _SlowModel(messages=iter([AIMessage(content="25 days [1]")]))
-    result = PolicyService(kb_settings.model_copy(update={"llm_timeout_s": 0.2}), llm=slow).ask("How many days of annual leave do I get?")
+    result = PolicyService(kb_settings.model_copy(update={"llm_timeout_s": 0.2}), llm=slow).ask(
+        "How many days of annual leave do I get?"
+    )
     assert result.answerer == "extractive" and "timed out" in result.fallback_reason
     broken = _BrokenModel(messages=iter([]))
     result = PolicyService(kb_settings, llm=broken).ask("How many days of annual leave do I get?")

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE_FILES = sorted(
     p.relative_to(REPO / "knowledge").as_posix()
     for p in (REPO / "knowledge").rglob("*")
-    if p.suffix in {".md", ".html", ".pdf", ".docx", ".txt"} and not p.name == "README.md" and "eval" not in p.parts
+    if p.suffix in {".md", ".html", ".pdf", ".docx", ".txt"} and p.name != "README.md" and "eval" not in p.parts
 )
 
 
@@ -67,7 +67,7 @@ def _copy_kb(tmp_path: Path, kb_settings: Settings) -> Settings:
 
 
 def test_ingests_every_document_of_the_knowledge_base(kb):
-    settings, report, counter = kb
+    _settings, report, counter = kb
     assert sorted(report.added) == KNOWLEDGE_FILES
     assert report.skipped == [] and report.deleted == []
     assert report.chunks_total == counter.texts_embedded == report.chunks_embedded
@@ -175,7 +175,14 @@ def test_bad_input_is_reported_and_skipped_while_the_rest_ingests(tmp_path, mode
     reasons = dict(report.skipped)
     assert report.added == ["good.md"]
     assert set(reasons) == {
-        "empty.md", "binary.md", "corrupt.pdf", "corrupt.docx", "long.txt", "bad-front-matter.md", "latin1.txt", "encrypted.pdf"
+        "empty.md",
+        "binary.md",
+        "corrupt.pdf",
+        "corrupt.docx",
+        "long.txt",
+        "bad-front-matter.md",
+        "latin1.txt",
+        "encrypted.pdf",
     }
     assert "empty" in reasons["empty.md"] and "binary" in reasons["binary.md"]
     assert "encrypted" in reasons["encrypted.pdf"] and "corrupt" in reasons["corrupt.pdf"]

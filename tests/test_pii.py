@@ -115,9 +115,7 @@ def test_bank_digits_need_banking_words(masker: PiiMasker) -> None:
 def test_pseudonymize_round_trip_same_value_same_placeholder(masker: PiiMasker) -> None:
     text = "Priya Raman (priya@gmail.com) and John O'Neil: PRIYA RAMAN again, priya@gmail.com, bob@gmail.com"
     masked, mapping = masker.pseudonymize(text)
-    assert masked == (
-        "<PERSON_1> (<EMAIL_1>) and <PERSON_2>: <PERSON_1> again, <EMAIL_1>, <EMAIL_2>"
-    )
+    assert masked == ("<PERSON_1> (<EMAIL_1>) and <PERSON_2>: <PERSON_1> again, <EMAIL_1>, <EMAIL_2>")
     assert mapping == {
         "<PERSON_1>": "Priya Raman",
         "<EMAIL_1>": "priya@gmail.com",

@@ -17,7 +17,9 @@ _WANTS_NUMBER = re.compile(
 )
 _WANTS_CONTACT = re.compile(r"\b(who|whom|contact|call|email|phone|number|tell|report (it )?to|reach|ask)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
-_CONTACT = re.compile(r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|team|hotline|line|manager|people ops|hr|finance|it service)\b", re.IGNORECASE)
+_CONTACT = re.compile(
+    r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|team|hotline|line|manager|people ops|hr|finance|it service)\b", re.IGNORECASE
+)
 _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
@@ -45,7 +47,4 @@ def _in_range(amounts: list[float], unit: str) -> bool:
     for low, high in _RANGE.findall(unit):
         if any(_num(low) <= a <= _num(high) for a in amounts):
             return True
-    for low in _ABOVE.findall(unit):
-        if any(a > _num(low) for a in amounts) and not _RANGE.search(unit):
-            return True
-    return False
+    return any(any(a > _num(low) for a in amounts) and not _RANGE.search(unit) for low in _ABOVE.findall(unit))

@@ -21,7 +21,6 @@ from bot.answer.text_units import Unit, split_units
 from bot.ingest.chunking import chunk_body
 from bot.retrieval.hybrid import Hit
 
-
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 

@@ -101,7 +101,7 @@ class LlmAnswerer:
         return text.strip().splitlines()[0] if text.strip() else None
 
     def _invoke(self, messages: list) -> str:
-        self.prompts = (self.prompts + ["\n".join(str(m.content) for m in messages)])[-20:]
+        self.prompts = ([*self.prompts, "\n".join(str(m.content) for m in messages)])[-20:]
         future = self._pool.submit(self.model.invoke, messages)
         reply = future.result(timeout=self.timeout_s)
         return reply.content if isinstance(reply.content, str) else str(reply.content)

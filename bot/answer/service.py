@@ -62,9 +62,7 @@ class _State:
 class PolicyService:
     """Question in, cited `AnswerResult` out. Thread-safe; build once, share across workers."""
 
-    def __init__(
-        self, settings: Settings, *, collection: str | None = None, llm=None, search_depth: int | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, *, collection: str | None = None, llm=None, search_depth: int | None = None) -> None:
         """`search_depth`: chunks to rank per question (default RETRIEVAL_K; evaluation ranks more)."""
         self.settings = settings
         self.search_depth = max(search_depth or 0, settings.retrieval_k)
@@ -130,7 +128,9 @@ class PolicyService:
         searcher = self._searcher()
         if searcher is None:
             return None
-        return HybridRetriever(searcher=searcher, k=k or self.settings.retrieval_k, principals=principals, filters=dict(filters or {}))
+        return HybridRetriever(
+            searcher=searcher, k=k or self.settings.retrieval_k, principals=principals, filters=dict(filters or {})
+        )
 
     def warm_up(self) -> threading.Thread | None:
         """Embed every chunk's quotable units in the background, so that even the first questions
@@ -221,7 +221,9 @@ class PolicyService:
         answer = f"I couldn't find this in our policies. Please ask in {where}."
         if state.notice:
             answer += f"\n\n{state.notice}"
-        return AnswerResult(question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where)
+        return AnswerResult(
+            question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where
+        )
 
     def _searcher(self) -> HybridSearcher | None:
         """The searcher over the current BM25 twin; reloaded when ingestion rewrote it."""
@@ -239,8 +241,12 @@ class PolicyService:
             return None
         s = self.settings
         return HybridSearcher(
-            self._store._collection, bm25, self.embeddings,
-            candidate_k=s.candidate_k, rrf_k=s.rrf_k, max_per_section=s.max_chunks_per_section,
+            self._store._collection,
+            bm25,
+            self.embeddings,
+            candidate_k=s.candidate_k,
+            rrf_k=s.rrf_k,
+            max_per_section=s.max_chunks_per_section,
         )
 
 

@@ -72,9 +72,13 @@ def print_answer(result: AnswerResult) -> None:
         dates = f" — effective {s.effective_date}" if s.effective_date else ""
         console.print(f"  [bold][{s.n}][/bold] {escape(where)}{page}{dates}  [dim]{escape(s.url or s.source)}[/dim]")
         if s.overdue:
-            console.print(f"      [yellow]⚠ overdue for review since {s.review_by}; check with {escape(s.owner_channel or s.owner or 'its owner')}[/yellow]")
+            console.print(
+                f"      [yellow]⚠ overdue for review since {s.review_by}; check with {escape(s.owner_channel or s.owner or 'its owner')}[/yellow]"
+            )
     if result.kind in {"answer", "abstain"}:
-        console.print(f"  [dim]confidence {result.confidence:.2f} · {result.answerer} · {result.timings_ms.get('total', 0):.0f} ms[/dim]")
+        console.print(
+            f"  [dim]confidence {result.confidence:.2f} · {result.answerer} · {result.timings_ms.get('total', 0):.0f} ms[/dim]"
+        )
 
 
 def _store(settings, result: AnswerResult, user: str) -> tuple[str, str] | None:
@@ -88,9 +92,19 @@ def _store(settings, result: AnswerResult, user: str) -> tuple[str, str] | None:
     mask = get_masker(settings).mask
     ts = f"{time.time():.6f}"
     record = AnswerRecord(
-        channel="cli", ts=ts, thread_ts=None, user=user, question=mask(result.question), answer=mask(result.answer),
-        kind=result.kind, sources=result.sources, confidence=result.confidence, answerer=result.answerer,
-        fallback_reason=result.fallback_reason, latency_ms=result.timings_ms.get("total", 0.0), created_at=time.time(),
+        channel="cli",
+        ts=ts,
+        thread_ts=None,
+        user=user,
+        question=mask(result.question),
+        answer=mask(result.answer),
+        kind=result.kind,
+        sources=result.sources,
+        confidence=result.confidence,
+        answerer=result.answerer,
+        fallback_reason=result.fallback_reason,
+        latency_ms=result.timings_ms.get("total", 0.0),
+        created_at=time.time(),
         private=False,
     )
     Stores.from_settings(settings).answers.save(record)
@@ -103,4 +117,8 @@ def _rate(settings, ref: tuple[str, str] | None, user: str, value: int) -> str:
     from bot.store.stores import Stores
 
     ok = Stores.from_settings(settings).feedback.vote(ref[0], ref[1], user, value)
-    return ("[dim]Thanks — recorded.[/dim]" if value > 0 else "[dim]Thanks — sent for review.[/dim]") if ok else "[dim]Could not record the rating (Redis unavailable?).[/dim]"
+    return (
+        ("[dim]Thanks — recorded.[/dim]" if value > 0 else "[dim]Thanks — sent for review.[/dim]")
+        if ok
+        else "[dim]Could not record the rating (Redis unavailable?).[/dim]"
+    )

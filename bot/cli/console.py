@@ -31,8 +31,12 @@ def stage_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], N
         yield lambda stage, done, total: None
         return
     progress = Progress(
-        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err_console, transient=False,
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
     )
     tasks: dict[str, int] = {}
 

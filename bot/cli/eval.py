@@ -15,7 +15,9 @@ from bot.config import get_settings
 
 @app.command("eval")
 def eval_command(
-    dataset_dir: Path = typer.Argument(..., help="A BEIR-layout dataset folder (corpus.jsonl or docs/, queries.jsonl, qrels/test.tsv, answers.jsonl)."),
+    dataset_dir: Path = typer.Argument(
+        ..., help="A BEIR-layout dataset folder (corpus.jsonl or docs/, queries.jsonl, qrels/test.tsv, answers.jsonl)."
+    ),
     k: int = typer.Option(10, "--k", min=1, help="Cutoff for nDCG, recall and MRR."),
     as_json: bool = typer.Option(False, "--json", help="Print all metrics as one JSON object (nothing else on stdout)."),
     baseline: bool = typer.Option(False, "--baseline", help="Also run the plain LangChain tutorial RAG recipe for comparison."),

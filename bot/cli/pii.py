@@ -19,9 +19,7 @@ def pii_eval(
     data_dir: Annotated[Path, typer.Argument(help="Folder with presidio_synth_dev.json and wnut17_dev.conll")] = (
         DEFAULT_DATA_DIR
     ),
-    spacy_model: Annotated[
-        str | None, typer.Option(help="Also score this installed spaCy model (default: SPACY_MODEL)")
-    ] = None,
+    spacy_model: Annotated[str | None, typer.Option(help="Also score this installed spaCy model (default: SPACY_MODEL)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON")] = False,
 ) -> None:
     """Score PII detection per entity (recall, precision) and speed, with and without spaCy NER."""

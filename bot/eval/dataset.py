@@ -64,10 +64,14 @@ class Dataset:
         keep = self.queries[:n]
         ids = {q.id for q in keep}
         return Dataset(
-            name=self.name, root=self.root, queries=keep,
+            name=self.name,
+            root=self.root,
+            queries=keep,
             qrels={q: r for q, r in self.qrels.items() if q in ids},
             expected={q: e for q, e in self.expected.items() if q in ids},
-            corpus_file=self.corpus_file, docs_dir=self.docs_dir, corpus_filter_keys=self.corpus_filter_keys,
+            corpus_file=self.corpus_file,
+            docs_dir=self.docs_dir,
+            corpus_filter_keys=self.corpus_filter_keys,
         )
 
     def restrictions(self, query: Query) -> tuple[Principals, dict[str, object]]:
@@ -103,9 +107,7 @@ def load_dataset(root: Path) -> Dataset:
     queries_file = root / "queries.jsonl"
     if not queries_file.is_file():
         raise FileNotFoundError(f"{queries_file} not found")
-    queries = [
-        Query(str(row["_id"]), str(row.get("text") or ""), row.get("metadata") or {}) for row in _jsonl(queries_file)
-    ]
+    queries = [Query(str(row["_id"]), str(row.get("text") or ""), row.get("metadata") or {}) for row in _jsonl(queries_file)]
     qrels = _qrels(root / "qrels" / "test.tsv")
     expected: dict[str, Expected] = {}
     answers_file = root / "answers.jsonl"
@@ -118,8 +120,14 @@ def load_dataset(root: Path) -> Dataset:
                 evidence=[str(a) for a in row.get("evidence") or []],
             )
     return Dataset(
-        name=root.resolve().name, root=root.resolve(), queries=queries, qrels=qrels, expected=expected,
-        corpus_file=corpus_file.resolve() if corpus_file else None, docs_dir=docs_dir, corpus_filter_keys=filter_keys,
+        name=root.resolve().name,
+        root=root.resolve(),
+        queries=queries,
+        qrels=qrels,
+        expected=expected,
+        corpus_file=corpus_file.resolve() if corpus_file else None,
+        docs_dir=docs_dir,
+        corpus_filter_keys=filter_keys,
     )
 
 

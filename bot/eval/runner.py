@@ -173,7 +173,9 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     t0 = time.perf_counter()
     sources, skipped = dataset_sources(dataset, s)
     ingestor = Ingestor(
-        s, collection=COLLECTION, skip_exact_duplicates=False,
+        s,
+        collection=COLLECTION,
+        skip_exact_duplicates=False,
         progress=lambda stage, done, total: progress(f"ingest {stage}", done, total),
     )
     report = ingestor.ingest(sources, skipped=skipped)
@@ -256,7 +258,8 @@ def _run_baseline(rag, dataset: Dataset, k: int, answer_chunks: int, progress: P
         )
     progress("baseline queries", total, total)
     return SystemRun(
-        "baseline", records,
+        "baseline",
+        records,
         {
             "context_chunks": answer_chunks,
             "search_chunks": depth,
@@ -375,7 +378,11 @@ def failures_text(result: EvalResult) -> str:
         principals, filters = ds.restrictions(q)
         extra = sorted(principals - {"everyone"})
         lines.append(f"[{q.id}] {why}")
-        lines.append(f"  Q: {q.text}" + (f"   (principals: {', '.join(extra)})" if extra else "") + (f"   filters: {filters}" if filters else ""))
+        lines.append(
+            f"  Q: {q.text}"
+            + (f"   (principals: {', '.join(extra)})" if extra else "")
+            + (f"   filters: {filters}" if filters else "")
+        )
         lines.append(f"  kind={rec.kind} confidence={rec.confidence} latency={rec.latency_ms:.0f}ms")
         if ds.qrels.get(q.id):
             lines.append(f"  relevant: {sorted(ds.qrels[q.id])}  top docs: {rec.ranked[:5]}  cited: {rec.cited}")
@@ -422,8 +429,16 @@ def failures_text(result: EvalResult) -> str:
             describe(q, rec, why)
 
     if ds.expected:
-        ans = [(q.id, run.records[q.id].confidence or 0.0) for q in ds.queries if q.id in run.records and ds.expected.get(q.id, None) and ds.expected[q.id].answerable]
-        una = [(q.id, run.records[q.id].confidence or 0.0) for q in ds.queries if q.id in run.records and ds.expected.get(q.id) and not ds.expected[q.id].answerable]
+        ans = [
+            (q.id, run.records[q.id].confidence or 0.0)
+            for q in ds.queries
+            if q.id in run.records and ds.expected.get(q.id, None) and ds.expected[q.id].answerable
+        ]
+        una = [
+            (q.id, run.records[q.id].confidence or 0.0)
+            for q in ds.queries
+            if q.id in run.records and ds.expected.get(q.id) and not ds.expected[q.id].answerable
+        ]
         lines.append(f"## Confidence (current abstain_threshold = {threshold})")
         lines.append(f"  answerable:   {m.distribution([c for _, c in ans])}")
         lines.append(f"  unanswerable: {m.distribution([c for _, c in una])}")

@@ -40,7 +40,8 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig, RecognizerResult as AnonymizerSpan
+from presidio_anonymizer.entities import OperatorConfig
+from presidio_anonymizer.entities import RecognizerResult as AnonymizerSpan
 from spacy.tokens import Doc
 
 from bot.config import Settings
@@ -188,9 +189,7 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
 
 
 _PLACEHOLDER = re.compile(r"<([A-Za-z_]+_\d+)>")
-_MASK_OPERATORS = {
-    entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()
-}
+_MASK_OPERATORS = {entity: OperatorConfig("replace", {"new_value": f"<{label}>"}) for entity, label in PLACEHOLDERS.items()}
 
 
 class PiiMasker:
@@ -230,8 +229,7 @@ class PiiMasker:
             return [[] for _ in texts]
         docs = self._analyzer.nlp_engine.process_batch(texts, language="en", batch_size=64)
         return [
-            self._spans(text, self._analyzer.analyze(text, language="en", nlp_artifacts=artifacts))
-            for text, artifacts in docs
+            self._spans(text, self._analyzer.analyze(text, language="en", nlp_artifacts=artifacts)) for text, artifacts in docs
         ]
 
     def mask(self, text: str) -> str:

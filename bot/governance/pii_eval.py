@@ -25,6 +25,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.governance.pii import PLACEHOLDERS, PiiMasker, PiiSpan
 
+
 @dataclass(frozen=True)
 class Gold:
     entity_type: str
@@ -42,10 +43,7 @@ def _ratio(num: int, den: int) -> float | None:
 
 def load_synth(path: Path) -> list[tuple[str, list[Gold]]]:
     rows = json.loads(path.read_text(encoding="utf-8"))
-    return [
-        (r["full_text"], [Gold(s["entity_type"], s["start_position"], s["end_position"]) for s in r["spans"]])
-        for r in rows
-    ]
+    return [(r["full_text"], [Gold(s["entity_type"], s["start_position"], s["end_position"]) for s in r["spans"]]) for r in rows]
 
 
 def load_conll_persons(path: Path) -> list[tuple[str, list[Gold], list[tuple[int, int]]]]:

@@ -97,9 +97,7 @@ class CandidatePhoneRecognizer(PhoneRecognizer):
 
     _CANDIDATE = re.compile(r"\+?[(\d][\d().\- \t/]*\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?", re.IGNORECASE)
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         results = []
         for candidate in self._CANDIDATE.finditer(text):
             digits = _digit_count(candidate.group())
@@ -156,9 +154,7 @@ class ContextPhoneRecognizer(PatternRecognizer):
 class BankAccountRecognizer(PatternRecognizer):
     """Bank account and routing numbers: bare 8-17 digit runs, counted only near banking words."""
 
-    PATTERNS = [
-        Pattern("account digits", r"(?<![\w./-])(?<!\d,)\d(?:[ -]?\d){7,16}(?![\w/-]|[.,]\d)", BANK_DIGITS_SCORE)
-    ]
+    PATTERNS = [Pattern("account digits", r"(?<![\w./-])(?<!\d,)\d(?:[ -]?\d){7,16}(?![\w/-]|[.,]\d)", BANK_DIGITS_SCORE)]
     CONTEXT = ["account", "acct", "a/c", "routing", "aba", "bank", "checking", "savings", "deposit", "sort code"]
 
     def __init__(self) -> None:
@@ -203,9 +199,7 @@ class NamesListRecognizer(LocalRecognizer):
         self._longest = max((len(k) for keys in index.values() for k in keys), default=0)
         self._index = {first: frozenset(keys) for first, keys in index.items()}
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         index = self._index
         if not index:
             return []
@@ -240,4 +234,3 @@ class NamesListRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
-

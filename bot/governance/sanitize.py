@@ -44,9 +44,7 @@ def sanitize_question(text: str, max_chars: int) -> tuple[str, bool]:
     text = _SPECIAL.sub(_plain_special, text)
     text = _MENTION.sub(_plain_mention, text)
     text = _LINK.sub(_plain_link, text)
-    text = "".join(
-        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
-    )
+    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE)
     text = " ".join(text.split())
     if len(text) <= max_chars:
         return text, False

@@ -31,7 +31,9 @@ def _signature(text: str) -> np.ndarray | None:
     shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
     if not shingles:
         return None
-    hashes = np.array([int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") >> 3 for s in shingles], dtype=np.uint64)
+    hashes = np.array(
+        [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") >> 3 for s in shingles], dtype=np.uint64
+    )
     return ((np.outer(hashes, _A) + _B) % np.uint64(_MERSENNE)).min(axis=0)
 
 

@@ -117,11 +117,18 @@ class Ingestor:
         entries = {s.doc_id: known[s.doc_id] for s in sources if s.doc_id in known and s.doc_id not in loaded}
         entries.update({d: known[d] for d, _ in report.skipped if d in known})  # keep what was indexed
         for doc_id, (doc, meta, _) in loaded.items():
-            entries[doc_id] = {"sha": doc["sha"], "supersedes": meta["supersedes"], "title": meta["title"], "signature": doc["signature"]}
+            entries[doc_id] = {
+                "sha": doc["sha"],
+                "supersedes": meta["supersedes"],
+                "title": meta["title"],
+                "signature": doc["signature"],
+            }
 
         # Derived state: superseded documents and exact duplicates are kept out of retrieval.
         superseded_by = {old: doc_id for doc_id, e in entries.items() for old in e["supersedes"] if old in entries}
-        exact, near = find_duplicates({d: tuple(e["signature"]) for d, e in entries.items()}, self.settings.near_duplicate_threshold)
+        exact, near = find_duplicates(
+            {d: tuple(e["signature"]) for d, e in entries.items()}, self.settings.near_duplicate_threshold
+        )
         duplicates_of = {dup: kept for kept, dup in exact} if self.skip_exact_duplicates else {}
         report.superseded = sorted(superseded_by.items())
         report.duplicates = [{"kept": k, "duplicate": d, "similarity": 1.0} for k, d in exact]
@@ -297,6 +304,7 @@ class Ingestor:
 def _default_transform(settings: Settings) -> Transform | None:
     if not settings.pii_enabled:
         return None
+
     def mask_many(texts: list[str]) -> list[str]:
         from bot.governance.pii import get_masker  # built on first use: warm runs never need it
 

@@ -21,9 +21,7 @@ def open_record_manager(settings: Settings, collection: str, *, reset: bool = Fa
     from langchain_classic.indexes import SQLRecordManager
 
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    manager = SQLRecordManager(
-        namespace=f"chroma/{collection}", db_url=f"sqlite:///{settings.state_dir / 'records.sqlite'}"
-    )
+    manager = SQLRecordManager(namespace=f"chroma/{collection}", db_url=f"sqlite:///{settings.state_dir / 'records.sqlite'}")
     manager.create_schema()
     if reset:
         keys = manager.list_keys()

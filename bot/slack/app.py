@@ -24,7 +24,6 @@ from bot.slack.request import BotIdentity
 from bot.slack.workers import Workers
 from bot.store.stores import Stores
 
-
 LISTENER_THREADS = 8  # listeners only normalise and queue; answering happens on `slack_workers`
 
 
@@ -53,7 +52,9 @@ def require(settings: Settings, *fields: str) -> None:
     """Fail with the environment variable's name when a required Slack setting is missing."""
     for name in fields:
         if not getattr(settings, name):
-            raise SlackConfigError(f"{name.upper()} is not set: add it to the environment or .env (see the README section 'Create the Slack app')")
+            raise SlackConfigError(
+                f"{name.upper()} is not set: add it to the environment or .env (see the README section 'Create the Slack app')"
+            )
 
 
 def web_client(settings: Settings, token: str | None) -> WebClient:

@@ -66,7 +66,7 @@ def fit(blocks: list[dict], tail: Sequence[dict] = ()) -> list[dict]:
     """`blocks` followed by `tail`, dropping body blocks (with a "…" note) to stay within 50."""
     room = MAX_BLOCKS - len(tail)
     if len(blocks) > room:
-        blocks = blocks[: room - 1] + [_context("…the answer was too long for one Slack message.")]
+        blocks = [*blocks[: room - 1], _context("…the answer was too long for one Slack message.")]
     return blocks + list(tail)
 
 
@@ -142,7 +142,9 @@ def citation(source: Source) -> str:
         lines += [f"&gt; {line}" for line in escape(source.quote).splitlines() if line.strip()]
     facts = []
     if source.owner or source.owner_channel:
-        facts.append("Owner: " + escape(" ".join(x for x in (source.owner, source.owner_channel and f"({source.owner_channel})") if x)))
+        facts.append(
+            "Owner: " + escape(" ".join(x for x in (source.owner, source.owner_channel and f"({source.owner_channel})") if x))
+        )
     if source.effective_date:
         facts.append(f"Effective {escape(source.effective_date)}")
     if source.review_by:

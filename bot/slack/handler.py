@@ -81,8 +81,15 @@ def answer_question(deps: SlackDeps, req: SlackQuestion, client: WebClient, set_
         audit(deps, req, plan.decision, plan.principals, plan.result)
         log.info(
             "answered %s:%s surface=%s kind=%s decision=%s sensitive=%s sources=%d chars=%d in %.0f ms",
-            req.channel, req.ts, req.surface, plan.result.kind, plan.decision, plan.sensitive is not None,
-            len(plan.result.sources), len(req.text), _ms(started),
+            req.channel,
+            req.ts,
+            req.surface,
+            plan.result.kind,
+            plan.decision,
+            plan.sensitive is not None,
+            len(plan.result.sources),
+            len(req.text),
+            _ms(started),
         )
     except Exception:
         log.exception("answering failed: event=%s channel=%s ts=%s user=%s", req.event_id, req.channel, req.ts, req.user)

@@ -40,8 +40,9 @@ class SlackDirectory:
             cursor = None
             while True:
                 page = self.client.users_list(limit=page_size, cursor=cursor)
-                names = [n for m in page.get("members") or [] if not m.get("is_bot") and not m.get("deleted")
-                         for n in person_names(m)]
+                names = [
+                    n for m in page.get("members") or [] if not m.get("is_bot") and not m.get("deleted") for n in person_names(m)
+                ]
                 if names and self.add_names is not None:
                     self.add_names(names)
                 count += len(names)
@@ -101,8 +102,12 @@ def person_names(user: dict) -> tuple[str, ...]:
     profile = user.get("profile") or {}
     first_last = " ".join(x for x in (profile.get("first_name"), profile.get("last_name")) if x)
     candidates = (
-        user.get("real_name"), profile.get("real_name"), profile.get("real_name_normalized"),
-        profile.get("display_name"), profile.get("display_name_normalized"), first_last,
+        user.get("real_name"),
+        profile.get("real_name"),
+        profile.get("real_name_normalized"),
+        profile.get("display_name"),
+        profile.get("display_name_normalized"),
+        first_last,
     )
     names: list[str] = []
     for name in candidates:

@@ -38,11 +38,15 @@ def sources_command(deps: SlackDeps, *, user: str, channel: str, text: str, resp
         respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
     except Exception:
         log.exception("/policy-sources failed: user=%s channel=%s", user, channel)
-        respond(text=f"Sorry — I couldn't look that up. Please try again or ask in {deps.settings.fallback_channel}",
-                response_type="ephemeral")
+        respond(
+            text=f"Sorry — I couldn't look that up. Please try again or ask in {deps.settings.fallback_channel}",
+            response_type="ephemeral",
+        )
 
 
-def sources_button(deps: SlackDeps, client: WebClient, *, user: str, channel: str, message_ts: str, thread_ts: str | None) -> None:
+def sources_button(
+    deps: SlackDeps, client: WebClient, *, user: str, channel: str, message_ts: str, thread_ts: str | None
+) -> None:
     """Post the full citations of the answer at `message_ts`, visible to the clicker only."""
     record = deps.stores.answers.get(channel, message_ts)
     if record and record.sources:
@@ -83,5 +87,7 @@ def _matching(deps: SlackDeps, text: str, principals: Principals) -> Message:
     # the reply is ephemeral: what the person running the command may see, wherever they run it
     sources = deps.service.find_sources(text.strip(), principals=principals, k=5)
     if not sources:
-        return text_message(f"I found no policy section matching that. Try other words, or ask in {deps.settings.fallback_channel}.")
+        return text_message(
+            f"I found no policy section matching that. Try other words, or ask in {deps.settings.fallback_channel}."
+        )
     return citations_message(sources, heading="Best-matching policy sections")

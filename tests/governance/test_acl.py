@@ -25,15 +25,46 @@ PEOPLE_OPS_DOC = "hr/investigations-procedure.md"
 RESTRICTED = {MANAGERS_DOC: "managers", PEOPLE_OPS_DOC: "people-ops"}
 
 KEYWORDS = [
-    "merit increase budget", "merit increase", "salary bands", "band midpoint", "band maximum", "Lattice Compensation",
-    "off-cycle adjustments", "promotion budget", "calibration", "lump sum", "Total Rewards", "compensation cycle",
-    "L4 Senior Software Engineer", "L5 Staff Software Engineer salary", "$171,000", "$138,000", "3.5%", "6% to 8%",
-    "Exceeds expectations merit", "retention equity correction", "50th percentile market data", "90% and 110%",
-    "ER-YYYY-NNN", "case tracker", "General Counsel", "balance of probabilities", "interim measures",
-    "support person interview", "administrative leave respondent", "Level 3 serious misconduct",
-    "external investigator executive team", "substantiated partially substantiated", "Employee Relations folder",
-    "investigation files retained 7 years", "device logs access approval", "interview notes review",
-    "#total-rewards-managers", "#people-ops-er", "manager compensation guidelines", "workplace investigations procedure",
+    "merit increase budget",
+    "merit increase",
+    "salary bands",
+    "band midpoint",
+    "band maximum",
+    "Lattice Compensation",
+    "off-cycle adjustments",
+    "promotion budget",
+    "calibration",
+    "lump sum",
+    "Total Rewards",
+    "compensation cycle",
+    "L4 Senior Software Engineer",
+    "L5 Staff Software Engineer salary",
+    "$171,000",
+    "$138,000",
+    "3.5%",
+    "6% to 8%",
+    "Exceeds expectations merit",
+    "retention equity correction",
+    "50th percentile market data",
+    "90% and 110%",
+    "ER-YYYY-NNN",
+    "case tracker",
+    "General Counsel",
+    "balance of probabilities",
+    "interim measures",
+    "support person interview",
+    "administrative leave respondent",
+    "Level 3 serious misconduct",
+    "external investigator executive team",
+    "substantiated partially substantiated",
+    "Employee Relations folder",
+    "investigation files retained 7 years",
+    "device logs access approval",
+    "interview notes review",
+    "#total-rewards-managers",
+    "#people-ops-er",
+    "manager compensation guidelines",
+    "workplace investigations procedure",
 ]
 PARAPHRASES = [
     "How big is the raise budget for managers this year?",
@@ -120,14 +151,27 @@ def adversarial_queries() -> list[str]:
 
 QUERIES = adversarial_queries()
 # Distinctive strings of the restricted documents an answer must never contain.
-SECRETS = ["3.5% of the base salaries", "$171,000", "$138,000", "$212,000", "Lattice Compensation", "ER-YYYY-NNN",
-           "balance of probabilities", "#total-rewards-managers", "#people-ops-er", "Manager Compensation",
-           "Workplace Investigations"]
+SECRETS = [
+    "3.5% of the base salaries",
+    "$171,000",
+    "$138,000",
+    "$212,000",
+    "Lattice Compensation",
+    "ER-YYYY-NNN",
+    "balance of probabilities",
+    "#total-rewards-managers",
+    "#people-ops-er",
+    "Manager Compensation",
+    "Workplace Investigations",
+]
 
 
 def _leaks(sources: list[Source], allowed: frozenset[str]) -> list[str]:
-    return [s.source for s in sources if s.source in RESTRICTED and RESTRICTED[s.source] not in allowed
-            or not set(s.audience) & allowed]
+    return [
+        s.source
+        for s in sources
+        if (s.source in RESTRICTED and RESTRICTED[s.source] not in allowed) or not set(s.audience) & allowed
+    ]
 
 
 def test_there_are_over_200_adversarial_queries() -> None:
@@ -174,7 +218,10 @@ def test_no_restricted_document_outside_its_audience(fast_service: PolicyService
     queries = QUERIES if not groups else QUERIES[::3]  # everyone gets the full set; members of the other group a third
 
     def check(query: str) -> list[str]:
-        problems = [f"find_sources {query!r}: {leak}" for leak in _leaks(service.find_sources(query, principals=principals, k=wide_k), principals)]
+        problems = [
+            f"find_sources {query!r}: {leak}"
+            for leak in _leaks(service.find_sources(query, principals=principals, k=wide_k), principals)
+        ]
         if groups:
             return problems
         result: AnswerResult = service.ask(query, principals=principals)

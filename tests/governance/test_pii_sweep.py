@@ -25,9 +25,9 @@ from bot.retrieval.index_files import bm25_dir
 from bot.slack import ids
 from bot.store.keys import Keys
 from tests.slack.conftest import RunningBot
-from tests.slack.index import REDIS_URL, REPO
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.helpers import CHANNEL, ask, posted_text
+from tests.slack.index import REDIS_URL, REPO
 
 ASKER, ASKER_NAME = "UPRIYA", "Priya Raman"
 COLLEAGUE, COLLEAGUE_NAME = "UDANIEL", "Daniel Okafor"
@@ -37,10 +37,20 @@ DM = "DPRIYA"
 DOC_PII = ["payroll.escalations@gmail.com", "(415) 555-0134", "DE89 3704 0044 0532 0130 00", "198.51.100.23"]
 # ... and in the questions people ask.
 QUESTION_PII = [
-    ASKER_NAME, COLLEAGUE_NAME, "priya.raman@gmail.com", "p_raman+hr@outlook.co.uk",
-    "(415) 555-0199", "+44 20 7946 0958", "07700 900123", "415.555.0177",
-    "536-22-8471", "4111 1111 1111 1111", "5500-0000-0000-0004", "378282246310005",
-    "GB82 WEST 1234 5698 7654 32", "203.0.113.42",
+    ASKER_NAME,
+    COLLEAGUE_NAME,
+    "priya.raman@gmail.com",
+    "p_raman+hr@outlook.co.uk",
+    "(415) 555-0199",
+    "+44 20 7946 0958",
+    "07700 900123",
+    "415.555.0177",
+    "536-22-8471",
+    "4111 1111 1111 1111",
+    "5500-0000-0000-0004",
+    "378282246310005",
+    "GB82 WEST 1234 5698 7654 32",
+    "203.0.113.42",
 ]
 ALL_PII = DOC_PII + QUESTION_PII
 
@@ -71,10 +81,12 @@ The payroll portal only accepts connections from the office network (gateway 198
 
 def _llm_reply():
     """What the fake model says: a cited answer that echoes placeholders (restored for the asker)."""
-    return itertools.cycle([
-        "Thanks <PERSON_1>. The policy explains what to do [1].",
-        "Here is what the policy says [1]. I will reply to <EMAIL_1>.",
-    ])
+    return itertools.cycle(
+        [
+            "Thanks <PERSON_1>. The policy explains what to do [1].",
+            "Here is what the policy says [1]. I will reply to <EMAIL_1>.",
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +98,9 @@ def pii_settings(base_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     (knowledge / "finance" / "payroll-corrections.md").write_text(PAYROLL_DOC, encoding="utf-8")
     shutil.copy(REPO / "knowledge/hr/annual-leave.md", knowledge / "hr")
     shutil.copy(REPO / "knowledge/hr/code-of-conduct.md", knowledge / "hr")
-    settings = base_settings.model_copy(update={"data_dir": root / "data", "knowledge_dir": knowledge,
-                                                "chroma_collection": "pii-sweep"})
+    settings = base_settings.model_copy(
+        update={"data_dir": root / "data", "knowledge_dir": knowledge, "chroma_collection": "pii-sweep"}
+    )
     run_ingest(settings)
     return settings
 
@@ -136,8 +149,14 @@ def raw_pii_in(text: str) -> list[str]:
 
 
 def _reaction(name: str, channel: str, ts: str, user: str) -> dict:
-    return {"type": "reaction_added", "user": user, "reaction": name, "item_user": BOT_USER,
-            "item": {"type": "message", "channel": channel, "ts": ts}, "event_ts": "1.0"}
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": name,
+        "item_user": BOT_USER,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": "1.0",
+    }
 
 
 def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyService, fake_slack: FakeSlack, caplog) -> None:
@@ -158,18 +177,31 @@ def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyServi
         return question
 
     # a mention in a channel: the asker's directory name, emails, phones
-    root = answered(text=f"Hi, I'm {ASKER_NAME} (priya.raman@gmail.com, (415) 555-0199). How many days of annual "
-                         "leave do I get per year?", user=ASKER)
+    root = answered(
+        text=f"Hi, I'm {ASKER_NAME} (priya.raman@gmail.com, (415) 555-0199). How many days of annual leave do I get per year?",
+        user=ASKER,
+    )
     # a follow-up in the thread (the LLM condenses the conversation: history holds the PII above)
-    answered(text="And can I carry over unused days? Text me on +44 20 7946 0958 or 07700 900123",
-             thread_ts=root["ts"], at_bot=False, user=ASKER)
+    answered(
+        text="And can I carry over unused days? Text me on +44 20 7946 0958 or 07700 900123",
+        thread_ts=root["ts"],
+        at_bot=False,
+        user=ASKER,
+    )
     # a DM with an SSN and card numbers (Luhn-valid)
-    answered(text="My SSN is 536-22-8471 and my card 4111 1111 1111 1111 was charged twice, also 5500-0000-0000-0004 "
-                  "and 378282246310005. How do I get a refund for a duplicate card charge?",
-             channel=DM, dm=True, user=ASKER)
+    answered(
+        text="My SSN is 536-22-8471 and my card 4111 1111 1111 1111 was charged twice, also 5500-0000-0000-0004 "
+        "and 378282246310005. How do I get a refund for a duplicate card charge?",
+        channel=DM,
+        dm=True,
+        user=ASKER,
+    )
     # IBAN and IP, and a second email
-    answered(text="My salary payment was wrong, please pay it to GB82 WEST 1234 5698 7654 32. I'm on 203.0.113.42, "
-                  "reach me at p_raman+hr@outlook.co.uk or 415.555.0177", user=ASKER)
+    answered(
+        text="My salary payment was wrong, please pay it to GB82 WEST 1234 5698 7654 32. I'm on 203.0.113.42, "
+        "reach me at p_raman+hr@outlook.co.uk or 415.555.0177",
+        user=ASKER,
+    )
     # a sensitive question naming a colleague from the directory: answered privately
     answered(text=f"My colleague {COLLEAGUE_NAME} keeps making racist jokes about me, what can I do?", user=ASKER)
     n += 1  # the private answer and the note in the thread
@@ -184,8 +216,12 @@ def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyServi
     dm_answer = next(m for m in fake.threads[(DM, max(ts for c, ts in fake.threads if c == DM))])
     bot.send.event(_reaction("thumbsdown", DM, dm_answer["ts"], ASKER))
     bot.send.command(user=ASKER, channel=CHANNEL, text="", response_url=fake.response_url("mine"))
-    bot.send.command(user=ASKER, channel=CHANNEL, text=f"refund to GB82 WEST 1234 5698 7654 32 for {ASKER_NAME} "
-                     "536-22-8471", response_url=fake.response_url("find"))
+    bot.send.command(
+        user=ASKER,
+        channel=CHANNEL,
+        text=f"refund to GB82 WEST 1234 5698 7654 32 for {ASKER_NAME} 536-22-8471",
+        response_url=fake.response_url("find"),
+    )
     bot.send.click(ids.SOURCES_BUTTON, user=COLLEAGUE, channel=CHANNEL, message=channel_answer)
     fake.wait_for("response/mine")
     fake.wait_for("response/find")
@@ -206,8 +242,9 @@ def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyServi
     dump = redis_dump(prefix)
     assert "<EMAIL>" in dump and "<PERSON>" in dump and "<SSN>" in dump and "<CARD>" in dump  # masked, not dropped
     assert raw_pii_in(dump) == []
-    logs = "\n".join(r.getMessage() + (f"\n{r.exc_text}" if r.exc_text else "") for r in caplog.records
-                     if r.name.startswith("bot"))
+    logs = "\n".join(
+        r.getMessage() + (f"\n{r.exc_text}" if r.exc_text else "") for r in caplog.records if r.name.startswith("bot")
+    )
     assert logs and raw_pii_in(logs) == []
     assert raw_pii_in("\n".join(prompts)) == []
     index = (bm25_dir(llm_service.settings, llm_service.collection_name) / "chunks.jsonl").read_text(encoding="utf-8")

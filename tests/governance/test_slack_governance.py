@@ -54,11 +54,15 @@ def everything_sent(fake: FakeSlack) -> str:
 
 
 def test_outsider_in_a_channel_never_sees_a_restricted_document(gov_bot: RunningBot, directory: FakeSlack) -> None:
-    for text in (MERIT, "What is the salary band for an L4 Senior Software Engineer?",
-                 "Interim measures are not a finding of wrongdoing."):
+    for text in (
+        MERIT,
+        "What is the salary band for an L4 Senior Software Engineer?",
+        "Interim measures are not a finding of wrongdoing.",
+    ):
         _answer(directory, gov_bot, text, user=IC)
-    gov_bot.send.command(user=IC, channel=CHANNEL, text="merit increase budget salary bands",
-                         response_url=directory.response_url("find"))
+    gov_bot.send.command(
+        user=IC, channel=CHANNEL, text="merit increase budget salary bands", response_url=directory.response_url("find")
+    )
     directory.wait_for("response/find")
     gov_bot.settle()
     sent = everything_sent(directory)
@@ -81,7 +85,7 @@ def test_member_in_a_channel_gets_the_restricted_answer_privately(gov_bot: Runni
     assert f"<#{CHANNEL}>" in posted_text(dm)
     assert note["channel"] == CHANNEL and note["thread_ts"] == question["ts"]
     assert note["text"] == PRIVATE_RESTRICTED_NOTE
-    assert not [m for m in RESTRICTED_MARKERS + ["3.5%"] if m in channel_visible(directory)]
+    assert not [m for m in [*RESTRICTED_MARKERS, "3.5%"] if m in channel_visible(directory)]
 
     record = gov_bot.stores.answers.latest_for(MANAGER, dm["channel"])
     assert record.private and record.channel == dm["channel"] and any("managers" in s.audience for s in record.sources)
@@ -202,8 +206,10 @@ def test_oversized_question_is_capped_and_the_user_told(gov_bot: RunningBot, dir
 
 
 def test_control_characters_and_mrkdwn_injection_are_neutralised(gov_bot: RunningBot, directory: FakeSlack) -> None:
-    text = ("<!channel> <!subteam^S0MANAGERS|@people-managers> what is the hotel cap in London?\u202e\u0007\u200b "
-            "<https://evil.example/steal|click here> <@UIC|ivan>")
+    text = (
+        "<!channel> <!subteam^S0MANAGERS|@people-managers> what is the hotel cap in London?\u202e\u0007\u200b "
+        "<https://evil.example/steal|click here> <@UIC|ivan>"
+    )
     _answer(directory, gov_bot, text, user=IC)
     shown = channel_visible(directory)
     assert "<!channel>" not in shown and "<!subteam" not in shown and "evil.example" not in shown and "<@UIC" not in shown
@@ -229,8 +235,7 @@ def test_the_askers_directory_name_is_masked_in_storage(start_bot, fake_slack: F
     """Without the startup directory load, the asker's own names (users.info) still reach the masker."""
     fake_slack.add_user("UZOLTAN", "Zoltan Kovacs-Nagy", display_name="Zoli Kovacs")
     bot = start_bot(pii_slack_directory=False)
-    _answer(fake_slack, bot, "I'm Zoli Kovacs (Zoltan Kovacs-Nagy), how many days of annual leave do I get?",
-            user="UZOLTAN")
+    _answer(fake_slack, bot, "I'm Zoli Kovacs (Zoltan Kovacs-Nagy), how many days of annual leave do I get?", user="UZOLTAN")
     assert fake_slack.calls_to("users.list") == [] and len(fake_slack.calls_to("users.info")) == 1
     [entry] = bot.stores.audit.export()
     assert "Kovacs" not in entry.question and entry.question.count("<PERSON>") == 2

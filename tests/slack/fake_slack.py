@@ -137,14 +137,24 @@ class FakeSlack:
         return 200, {}, api(params)
 
     def api_auth_test(self, p: dict) -> dict:
-        return {"ok": True, "url": "https://northwind.slack.com/", "team": "Northwind", "user": "policybot",
-                "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+        return {
+            "ok": True,
+            "url": "https://northwind.slack.com/",
+            "team": "Northwind",
+            "user": "policybot",
+            "team_id": TEAM,
+            "user_id": BOT_USER,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
 
     def api_chat_postMessage(self, p: dict) -> dict:
         if error := _invalid_message(p):
             return {"ok": False, "error": error}
-        message = self.seed(p["channel"], {"user": BOT_USER, "bot_id": BOT_ID, "text": p.get("text", ""),
-                                           "blocks": p.get("blocks") or [], **_thread(p)})
+        message = self.seed(
+            p["channel"],
+            {"user": BOT_USER, "bot_id": BOT_ID, "text": p.get("text", ""), "blocks": p.get("blocks") or [], **_thread(p)},
+        )
         return {"ok": True, "channel": p["channel"], "ts": message["ts"], "message": message}
 
     def api_chat_postEphemeral(self, p: dict) -> dict:
@@ -195,17 +205,37 @@ class FakeSlack:
         """A workspace member as `users.info` returns it (profile names; guests are `is_restricted`)."""
         first, _, last = real_name.partition(" ")
         self.users[user] = {
-            "id": user, "team_id": TEAM, "name": real_name.lower().replace(" ", "."), "real_name": real_name,
-            "is_bot": False, "is_restricted": guest, "is_ultra_restricted": False,
-            "profile": {"real_name": real_name, "real_name_normalized": real_name, "display_name": display_name,
-                        "display_name_normalized": display_name, "first_name": first, "last_name": last},
+            "id": user,
+            "team_id": TEAM,
+            "name": real_name.lower().replace(" ", "."),
+            "real_name": real_name,
+            "is_bot": False,
+            "is_restricted": guest,
+            "is_ultra_restricted": False,
+            "profile": {
+                "real_name": real_name,
+                "real_name_normalized": real_name,
+                "display_name": display_name,
+                "display_name_normalized": display_name,
+                "first_name": first,
+                "last_name": last,
+            },
         }
         return self.users[user]
 
     def add_usergroup(self, group_id: str, handle: str, users: list[str]) -> None:
-        self.usergroups.append({"id": group_id, "team_id": TEAM, "handle": handle, "name": handle.title(),
-                                "is_usergroup": True, "date_delete": 0, "users": list(users),
-                                "user_count": len(users)})
+        self.usergroups.append(
+            {
+                "id": group_id,
+                "team_id": TEAM,
+                "handle": handle,
+                "name": handle.title(),
+                "is_usergroup": True,
+                "date_delete": 0,
+                "users": list(users),
+                "user_count": len(users),
+            }
+        )
 
     def api_usergroups_list(self, p: dict) -> dict:
         """Like Slack: members only with `include_users`; disabled groups only with `include_disabled`."""
@@ -271,7 +301,7 @@ def _invalid_message(p: dict) -> str | None:
 
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             params = _parse(raw, self.headers.get("Content-Type", ""))
             auth = self.headers.get("Authorization", "")

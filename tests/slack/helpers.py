@@ -17,8 +17,17 @@ DM = "DALICE"
 QUESTION = "How many days of annual leave do I get per year?"
 
 
-def ask(send: SlackSender, fake: FakeSlack, text: str = QUESTION, *, channel: str = CHANNEL, dm: bool = False,
-        thread_ts: str | None = None, at_bot: bool = True, user: str = USER) -> dict:
+def ask(
+    send: SlackSender,
+    fake: FakeSlack,
+    text: str = QUESTION,
+    *,
+    channel: str = CHANNEL,
+    dm: bool = False,
+    thread_ts: str | None = None,
+    at_bot: bool = True,
+    user: str = USER,
+) -> dict:
     """A user posts `text` (seeded into the fake, so threads hold it) and Slack delivers the event."""
     body = f"<@UPOLICYBOT> {text}" if at_bot and not dm else text
     seeded = fake.seed(channel, {"user": user, "text": body, **({"thread_ts": thread_ts} if thread_ts else {})})

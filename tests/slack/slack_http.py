@@ -61,8 +61,13 @@ class SlackSender:
     def event(self, event: dict, *, event_id: str | None = None, retry: int | None = None) -> httpx.Response:
         """Deliver an Events API `event_callback` (a fresh event id unless given)."""
         body = {
-            "token": "legacy", "team_id": TEAM, "api_app_id": "APOLICY", "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):08d}", "event_time": int(time.time()), "event": event,
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "APOLICY",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_ids):08d}",
+            "event_time": int(time.time()),
+            "event": event,
             "authorizations": [{"team_id": TEAM, "user_id": "UPOLICYBOT", "is_bot": True}],
         }
         response = self.post(json.dumps(body), "application/json", retry=retry)
@@ -70,17 +75,30 @@ class SlackSender:
         return response
 
     def command(self, *, user: str, channel: str, text: str, response_url: str) -> httpx.Response:
-        form = {"command": "/policy-sources", "text": text, "user_id": user, "channel_id": channel,
-                "team_id": TEAM, "response_url": response_url, "trigger_id": "1.2.3"}
+        form = {
+            "command": "/policy-sources",
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": TEAM,
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+        }
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
     def click(self, action_id: str, *, user: str, channel: str, message: dict) -> httpx.Response:
         payload = {
-            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user}, "channel": {"id": channel},
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user},
+            "channel": {"id": channel},
             "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
-            "message": message, "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused",
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": "sources",
-                         "action_ts": str(time.time())}],
+            "message": message,
+            "trigger_id": "1.2.3",
+            "response_url": "http://127.0.0.1:9/unused",
+            "actions": [
+                {"type": "button", "action_id": action_id, "block_id": "b", "value": "sources", "action_ts": str(time.time())}
+            ],
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
@@ -89,8 +107,16 @@ class SlackSender:
 
 
 def message(channel: str, user: str, text: str, ts: str, *, channel_type: str = "channel", **extra: object) -> dict:
-    return {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
-            "channel_type": channel_type, "team": TEAM, **extra}
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel_type": channel_type,
+        "team": TEAM,
+        **extra,
+    }
 
 
 def mention(channel: str, user: str, text: str, ts: str, **extra: object) -> dict:

@@ -16,9 +16,19 @@ from bot.slack.blocks import (
 
 
 def _source(n: int = 1, **kw) -> Source:
-    base = dict(n=n, chunk_id=f"c{n}", doc_id=f"d{n}", title="Annual Leave Policy", section="3.1 Standard allowance",
-                url="https://intranet.example/leave", effective_date="2026-01-01", review_by="2027-01-01",
-                owner="People Ops", owner_channel="#ask-people-ops", quote="Full-time employees accrue 25 days.")
+    base = dict(
+        n=n,
+        chunk_id=f"c{n}",
+        doc_id=f"d{n}",
+        title="Annual Leave Policy",
+        section="3.1 Standard allowance",
+        url="https://intranet.example/leave",
+        effective_date="2026-01-01",
+        review_by="2027-01-01",
+        owner="People Ops",
+        owner_channel="#ask-people-ops",
+        quote="Full-time employees accrue 25 days.",
+    )
     return Source(**(base | kw))
 
 
@@ -34,7 +44,9 @@ def test_answer_has_sources_button_and_rating() -> None:
     result = AnswerResult(question="q", answer="You accrue **25 days** [1].", sources=[_source()])
     msg = answer_message(result, fallback_channel="#ask-people-ops")
     assert msg.blocks[0]["text"]["text"] == "You accrue *25 days* [1]."
-    assert "[1] <https://intranet.example/leave|Annual Leave Policy › 3.1 Standard allowance> — effective 2026-01-01" in _texts(msg.blocks)
+    assert "[1] <https://intranet.example/leave|Annual Leave Policy › 3.1 Standard allowance> — effective 2026-01-01" in _texts(
+        msg.blocks
+    )
     actions = [b for b in msg.blocks if b["type"] == "actions"]
     assert actions[0]["elements"][0]["action_id"] == ids.SOURCES_BUTTON
     assert msg.blocks[-1]["elements"][0]["text"] == RATING_HINT
@@ -50,8 +62,14 @@ def test_overdue_policy_gets_a_review_note_once_per_document() -> None:
 
 
 def test_abstention_says_where_to_ask_without_sources() -> None:
-    result = AnswerResult(question="q", answer="I couldn't find this.", kind="abstain", abstained=True,
-                          ask_instead="#ask-people-ops", sources=[_source()])
+    result = AnswerResult(
+        question="q",
+        answer="I couldn't find this.",
+        kind="abstain",
+        abstained=True,
+        ask_instead="#ask-people-ops",
+        sources=[_source()],
+    )
     msg = answer_message(result, fallback_channel="#x")
     text = _texts(msg.blocks)
     assert "Ask in #ask-people-ops" in text and "Sources" not in text

@@ -76,13 +76,29 @@ def test_own_other_bots_and_edited_messages_are_ignored(bot: RunningBot, fake_sl
     bot.send.event(message(DM, "UOTHERBOT", QUESTION, ts(), channel_type="im", bot_id="BOTHER", subtype="bot_message"))
     bot.send.event(message(DM, "UOTHERBOT", QUESTION, ts(), channel_type="im", bot_id="BOTHER"))
     bot.send.event(mention(CHANNEL, "UOTHERBOT", f"<@{BOT_USER}> {QUESTION}", ts(), bot_id="BOTHER"))
-    edited = {"type": "message", "subtype": "message_changed", "channel": DM, "channel_type": "im", "ts": ts(),
-              "message": {"type": "message", "user": USER, "text": QUESTION, "ts": ts()}}
+    edited = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": DM,
+        "channel_type": "im",
+        "ts": ts(),
+        "message": {"type": "message", "user": USER, "text": QUESTION, "ts": ts()},
+    }
     bot.send.event(edited)
-    bot.send.event({"type": "message", "subtype": "channel_join", "channel": CHANNEL, "channel_type": "channel",
-                    "user": USER, "text": "joined", "ts": ts()})
-    bot.send.event({"type": "message", "subtype": "message_deleted", "channel": DM, "channel_type": "im", "ts": ts(),
-                    "deleted_ts": ts()})
+    bot.send.event(
+        {
+            "type": "message",
+            "subtype": "channel_join",
+            "channel": CHANNEL,
+            "channel_type": "channel",
+            "user": USER,
+            "text": "joined",
+            "ts": ts(),
+        }
+    )
+    bot.send.event(
+        {"type": "message", "subtype": "message_deleted", "channel": DM, "channel_type": "im", "ts": ts(), "deleted_ts": ts()}
+    )
     bot.settle()
     assert fake_slack.calls_to("chat.postMessage") == []
     assert fake_slack.calls_to("reactions.add") == []

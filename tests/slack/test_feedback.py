@@ -9,8 +9,14 @@ from tests.slack.helpers import CHANNEL, OTHER, USER, ask
 
 
 def _reaction(kind: str, name: str, channel: str, ts: str, user: str = OTHER) -> dict:
-    return {"type": kind, "user": user, "reaction": name, "item_user": BOT_USER,
-            "item": {"type": "message", "channel": channel, "ts": ts}, "event_ts": "1.0"}
+    return {
+        "type": kind,
+        "user": user,
+        "reaction": name,
+        "item_user": BOT_USER,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": "1.0",
+    }
 
 
 def _votes(bot: RunningBot, channel: str, ts: str) -> dict[str, str]:

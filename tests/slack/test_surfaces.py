@@ -23,8 +23,13 @@ def test_app_home_is_published(bot: RunningBot, fake_slack: FakeSlack) -> None:
 
 def test_assistant_thread_start_greets_with_suggested_prompts(bot: RunningBot, fake_slack: FakeSlack) -> None:
     thread_ts = fake_slack.new_ts()
-    bot.send.event({"type": "assistant_thread_started", "event_ts": thread_ts, "assistant_thread": {
-        "user_id": USER, "channel_id": DM, "thread_ts": thread_ts, "context": {}}})
+    bot.send.event(
+        {
+            "type": "assistant_thread_started",
+            "event_ts": thread_ts,
+            "assistant_thread": {"user_id": USER, "channel_id": DM, "thread_ts": thread_ts, "context": {}},
+        }
+    )
     [greeting] = fake_slack.wait_for("chat.postMessage")
     [prompts] = fake_slack.wait_for("assistant.threads.setSuggestedPrompts")
     assert greeting["channel"] == DM and greeting["thread_ts"] == thread_ts and greeting["text"] == GREETING

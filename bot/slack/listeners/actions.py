@@ -18,6 +18,11 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
         message = body.get("message") or {}
         deps.pool.submit(
-            sources_button, deps, client, user=body["user"]["id"], channel=body["channel"]["id"],
-            message_ts=body["container"]["message_ts"], thread_ts=message.get("thread_ts"),
+            sources_button,
+            deps,
+            client,
+            user=body["user"]["id"],
+            channel=body["channel"]["id"],
+            message_ts=body["container"]["message_ts"],
+            thread_ts=message.get("thread_ts"),
         )

@@ -16,6 +16,10 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_sources(ack: Ack, command: dict, respond: Respond) -> None:
         ack()
         deps.pool.submit(
-            sources_command, deps, user=command["user_id"], channel=command["channel_id"],
-            text=command.get("text") or "", respond=respond,
+            sources_command,
+            deps,
+            user=command["user_id"],
+            channel=command["channel_id"],
+            text=command.get("text") or "",
+            respond=respond,
         )
