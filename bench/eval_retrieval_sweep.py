@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.company import load_company
 from bot.config import get_settings
 from bot.eval import metrics as m
 from bot.eval.dataset import load_dataset
@@ -87,7 +88,7 @@ def main() -> None:
     bm25 = _CachedBm25(real.bm25, max(CANDIDATE_KS))
     judged = [q for q in dataset.queries if dataset.qrels.get(q.id)]
     t0 = time.perf_counter()
-    queries = {q.id: expand_query(q.text, settings.query_synonyms) for q in judged}  # as PolicyService does
+    queries = {q.id: expand_query(q.text, load_company(settings.company_path).synonyms) for q in judged}  # as PolicyService does
     embeddings = {q.id: service.embeddings.embed_query(queries[q.id]) for q in judged}
     print(f"{dataset.name}: {len(judged)} judged queries, embedded in {time.perf_counter() - t0:.1f}s", flush=True)
 

@@ -9,12 +9,16 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answer.result import Turn
 from bot.answer.service import PolicyService
+from bot.assist.factory import build_assist
+from bot.assist.workflow import Assist
+from bot.cli.ask import terminal_question
 from bot.config import Settings
-from bot.governance.access import principals_of
-from bot.ingest.chunking import chunk_body
+from bot.core.chunks import chunk_body
+from bot.core.principals import principals_of
+from bot.core.results import Turn
 from bot.ingest.pipeline import CountingEmbeddings
+from tests.fake_llm import RecordingChatModel
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +26,13 @@ def service(kb_settings: Settings) -> PolicyService:
     return PolicyService(kb_settings)
 
 
+@pytest.fixture(scope="module")
+def assist(kb_settings: Settings, service: PolicyService) -> Assist:
+    return build_assist(kb_settings, service=service)
+
+
 def llm_service(kb_settings: Settings, replies: list[str], **overrides) -> PolicyService:
-    fake = GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+    fake = RecordingChatModel(messages=iter([AIMessage(content=r) for r in replies]))
     return PolicyService(kb_settings.model_copy(update=overrides), llm=fake)
 
 
@@ -100,15 +109,18 @@ def test_find_sources_lists_sections_without_an_answer(service):
     ("question", "kind"),
     [("", "invalid"), ("   \n\t ", "invalid"), ("hi", "greeting"), ("Thanks!", "greeting"), ("\x00\x07", "invalid")],
 )
-def test_bad_or_trivial_questions_get_a_friendly_reply(service, question, kind):
-    result = service.ask(question)
+def test_bad_or_trivial_questions_get_a_friendly_reply(assist, question, kind):
+    result = assist.ask(terminal_question(question, "U1", "")).result
     assert result.kind == kind and result.answer and not result.sources
 
 
-def test_huge_and_unicode_questions_never_raise(service):
-    huge = service.ask("How many sick days do I get? " + "please " * 3000)
-    assert "first 2,000 characters" in huge.answer
-    emoji = service.ask("🏖️ how many vacation days do I get?? 🙏")
+def test_huge_and_unicode_questions_never_raise(assist):
+    background = "I joined in March and my team is based in the Lisbon office. " * 60
+    huge = assist.ask(terminal_question(background + "How many sick days do I get?", "U1", "")).result
+    assert "last 2,000 characters" in huge.answer and huge.kind == "answer"  # the question at the end is kept
+    refused = assist.ask(terminal_question("please " * 3000 + "How many sick days do I get?", "U1", ""))
+    assert refused.decision == "refused" and "too long for me to read" in refused.result.answer
+    emoji = assist.ask(terminal_question("🏖️ how many vacation days do I get?? 🙏", "U1", "")).result
     assert emoji.kind == "answer" and "25" in emoji.answer
 
 
@@ -177,7 +189,7 @@ def test_personal_data_never_reaches_the_llm_and_is_restored_for_the_asker(kb_se
     n = source_number(PolicyService(kb_settings), question, "25 days")
     svc = llm_service(kb_settings, [f"<EMAIL_1>, you get 25 days of paid annual leave [{n}]."])
     result = svc.ask(question)
-    prompts = "\n".join(svc.llm_answerer.prompts)
+    prompts = "\n".join(svc.llm_answerer.model.prompts)
     assert "jane.roe@example.com" not in prompts and "<EMAIL_1>" in prompts
     assert result.answer.startswith("jane.roe@example.com, you get 25 days")
 

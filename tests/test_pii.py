@@ -38,7 +38,6 @@ def _settings(tmp: Path | None = None, **overrides: object) -> Settings:
         names_file.write_text("Priya Raman\nJohn O'Neil\n\n", encoding="utf-8")
     values = {
         "pii_enabled": True,
-        "pii_allowlist": ["hr@northwind.example", "+1 555 0100"],
         "pii_names_file": names_file,
         "spacy_model": None,
         **overrides,
@@ -163,10 +162,11 @@ def test_disabled_passes_text_through() -> None:
     assert off.find(text) == []
 
 
-def test_get_masker_is_cached_per_settings() -> None:
+def test_get_masker_is_cached_per_settings(tmp_path: Path) -> None:
     settings = _settings(pii_enabled=False)
     assert get_masker(settings) is get_masker(settings.model_copy())
-    assert get_masker(settings) is not get_masker(_settings(pii_enabled=False, pii_allowlist=[]))
+    (tmp_path / "company.yaml").write_text("pii_allowlist: []\n", encoding="utf-8")  # another company's allow-list
+    assert get_masker(settings) is not get_masker(_settings(pii_enabled=False, company_file=tmp_path / "company.yaml"))
 
 
 @pytest.mark.parametrize(

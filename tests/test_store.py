@@ -17,13 +17,13 @@ from typer.testing import CliRunner
 
 import bot.cli.audit  # registers `audit` and `forget-user`
 import bot.cli.feedback  # noqa: F401  (registers `feedback`)
-from bot.answer.result import Source
 from bot.cli.app import app
 from bot.config import Settings, get_settings
-from bot.governance.principals import GroupCache
+from bot.core.results import Source
 from bot.store.answers import DAY_S, AnswerRecord
 from bot.store.audit import AuditEntry
-from bot.store.dedup import EventDeduplicator
+from bot.store.claims import EventClaims
+from bot.store.groups import RedisGroupCache
 from bot.store.redis_conn import connect
 from bot.store.stores import Stores
 
@@ -76,8 +76,8 @@ def dump(redis: Redis, prefix: str) -> dict[str, str]:
 # --- dedup -------------------------------------------------------------------------------
 
 
-def test_dedup_only_one_of_two_processes_claims(settings: Settings) -> None:
-    a, b = (EventDeduplicator(connect(settings), settings.redis_prefix, 60) for _ in range(2))
+def test_claims_only_one_of_two_processes_claims(settings: Settings) -> None:
+    a, b = (EventClaims(connect(settings), settings.redis_prefix, 60) for _ in range(2))
     assert a.claim("Ev1") is True
     assert b.claim("Ev1") is False
     a.done("Ev1")
@@ -85,10 +85,10 @@ def test_dedup_only_one_of_two_processes_claims(settings: Settings) -> None:
     assert b.claim("Ev2") is True
 
 
-def test_dedup_concurrent_claims_have_one_winner(settings: Settings) -> None:
-    dedups = [EventDeduplicator(connect(settings), settings.redis_prefix, 60) for _ in range(8)]
+def test_claims_concurrent_claims_have_one_winner(settings: Settings) -> None:
+    claimers = [EventClaims(connect(settings), settings.redis_prefix, 60) for _ in range(8)]
     wins: list[bool] = []
-    threads = [threading.Thread(target=lambda d=d: wins.append(d.claim("EvRace"))) for d in dedups]
+    threads = [threading.Thread(target=lambda d=d: wins.append(d.claim("EvRace"))) for d in claimers]
     for t in threads:
         t.start()
     for t in threads:
@@ -96,14 +96,14 @@ def test_dedup_concurrent_claims_have_one_winner(settings: Settings) -> None:
     assert sorted(wins) == [False] * 7 + [True]
 
 
-def test_dedup_release_allows_retry_but_not_after_done(stores: Stores, settings: Settings) -> None:
-    other = EventDeduplicator(connect(settings), settings.redis_prefix, 60)
-    assert stores.dedup.claim("Ev1")
-    stores.dedup.release("Ev1")  # failed before posting
+def test_claims_release_allows_retry_but_not_after_done(stores: Stores, settings: Settings) -> None:
+    other = EventClaims(connect(settings), settings.redis_prefix, 60)
+    assert stores.claims.claim("Ev1")
+    stores.claims.release("Ev1")  # failed before posting
     assert other.claim("Ev1")  # Slack's retry is answered
     other.done("Ev1")
-    stores.dedup.release("Ev1")  # a late release must not undo a posted answer
-    assert not stores.dedup.claim("Ev1")
+    stores.claims.release("Ev1")  # a late release must not undo a posted answer
+    assert not stores.claims.claim("Ev1")
     assert 0 < stores.redis.ttl(f"{settings.redis_prefix}:event:Ev1") <= 60
 
 
@@ -287,7 +287,7 @@ def test_forget_user_removes_everything_of_that_user_only(stores: Stores, settin
     fb.vote("C1", bob2.ts, "bob", 1)
     stores.audit.record(entry("alice"))
     stores.audit.record(entry("bob"))
-    GroupCache(stores.redis, p, 600).put("alice", ["managers"], False)
+    RedisGroupCache(stores.redis, p, 600).put("alice", ["managers"], False)
     before = dump(stores.redis, p)
     assert any("alice" in k or "alice" in v for k, v in before.items())
 
@@ -315,9 +315,9 @@ def test_redis_down_degrades_without_raising(caplog: pytest.LogCaptureFixture) -
     rec = AnswerRecord(channel="C1", ts="1.0", user="U1", question="q", answer="a")
     with caplog.at_level(logging.WARNING, logger="bot.store.redis_conn"):
         started = time.monotonic()
-        assert down.dedup.claim("Ev1") is True
-        down.dedup.done("Ev1")
-        down.dedup.release("Ev1")
+        assert down.claims.claim("Ev1") is True
+        down.claims.done("Ev1")
+        down.claims.release("Ev1")
         down.answers.save(rec)
         assert down.answers.get("C1", "1.0") is None
         assert down.answers.latest_for("U1", "C1") is None
@@ -326,7 +326,7 @@ def test_redis_down_degrades_without_raising(caplog: pytest.LogCaptureFixture) -
         down.feedback.incr("x")
         down.audit.record(entry("U1"))
         assert time.monotonic() - started < 5
-    assert "EventDeduplicator.claim" in caplog.text and "redis unavailable" in caplog.text
+    assert "EventClaims.claim" in caplog.text and "redis unavailable" in caplog.text
 
 
 # --- CLI ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 from bot.answer.answer_type import type_bonus
 from bot.answer.lexical import content_terms, coverage
 from bot.answer.text_units import Unit, split_units
-from bot.ingest.chunking import chunk_body
+from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
 
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
@@ -73,13 +73,19 @@ class ExtractiveAnswerer:
     def __init__(self, cache: UnitEmbeddingCache, *, max_quotes: int = 3, chunks: int = 4, relative_cutoff: float = 0.75) -> None:
         self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
 
-    def warm(self, chunk_texts: list[str], batch: int = 256) -> int:
-        """Embed the units of these chunks ahead of questions (up to the cache size); returns how many."""
+    def warm(self, chunk_texts: list[str], batch: int = 64, stop: threading.Event | None = None) -> int:
+        """Embed the units of these chunks ahead of questions (up to the cache size); returns how many.
+
+        `stop` ends the work between batches (a batch of 64 takes well under a second on one core).
+        """
         units = list(dict.fromkeys(_embed_text(u) for text in chunk_texts for u in split_units(chunk_body(text))))
         units = units[: self.cache.size]
+        done = 0
         for start in range(0, len(units), batch):
-            self.cache.get(units[start : start + batch])
-        return len(units)
+            if stop is not None and stop.is_set():
+                break
+            done += len(self.cache.get(units[start : start + batch]))
+        return done
 
     def answer(self, question: str, hits: list[Hit], query_embedding: list[float]) -> Draft:
         scored = self._score(question, hits[: self.chunks], np.asarray(query_embedding, dtype=np.float32))

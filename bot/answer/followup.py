@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.answer.lexical import content_terms
-from bot.answer.result import Turn
+from bot.core.results import Turn
 
 _LEANING = re.compile(
     r"^\s*(and|also|what about|how about|same for|but|or|ok(ay)?,? (and|what|how)|so)\b"

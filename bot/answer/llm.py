@@ -18,9 +18,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from bot.answer.extractive import Draft
-from bot.answer.result import Turn
 from bot.config import Settings
-from bot.ingest.chunking import chunk_body
+from bot.core.chunks import chunk_body
+from bot.core.results import Turn
 from bot.retrieval.hybrid import Hit
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ class LlmAnswerer:
     def __init__(self, model: BaseChatModel, name: str, timeout_s: float, masker=None) -> None:
         self.model, self.name, self.timeout_s, self.masker = model, name, timeout_s, masker
         self._pool = cf.ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
-        self.prompts: list[str] = []  # the last prompts sent (kept short; for tests and debugging)
 
     @classmethod
     def from_settings(cls, settings: Settings, model: BaseChatModel | None = None) -> LlmAnswerer:
@@ -101,7 +100,6 @@ class LlmAnswerer:
         return text.strip().splitlines()[0] if text.strip() else None
 
     def _invoke(self, messages: list) -> str:
-        self.prompts = ([*self.prompts, "\n".join(str(m.content) for m in messages)])[-20:]
         future = self._pool.submit(self.model.invoke, messages)
         reply = future.result(timeout=self.timeout_s)
         return reply.content if isinstance(reply.content, str) else str(reply.content)

@@ -1,7 +1,8 @@
 """The answering service every surface calls: one object per process, built once.
 
-The pipeline is an LCEL runnable: prepare (sanitise, follow-up context) -> retrieve (hybrid,
+The pipeline is an LCEL runnable: prepare (greetings, follow-up context) -> retrieve (hybrid,
 access-filtered) -> answer (LLM when configured, else extractive; abstain when unsure) -> cite.
+Callers hand in a cleaned question (`bot.assist` sanitises it once for every surface).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from bot import metrics
 from bot.answer.confidence import confidence
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
-from bot.answer.result import AnswerResult, Source, Turn
+from bot.company import CompanyProfile, load_company
 from bot.config import Settings
-from bot.governance.access import EVERYONE, Principals, principals_of
+from bot.core.chunks import chunk_body, is_overdue
+from bot.core.principals import EVERYONE, Principals, principals_of
+from bot.core.results import AnswerResult, Source, Turn
 from bot.governance.sanitize import sanitize_question
-from bot.ingest.chunking import chunk_body
-from bot.ingest.metadata import is_overdue
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings
 from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
@@ -36,12 +37,6 @@ _GREETING = re.compile(
     r"( there)?( bot| policybot)?\s*[!.?🙂😊👋]*\s*$",
     re.IGNORECASE,
 )
-GREETING_REPLY = (
-    "Hi! I answer questions about our company policies — leave, expenses, security, conduct, benefits. "
-    'Ask me something like "How many days of annual leave do I get?" and I\'ll quote the policy.'
-)
-EMPTY_REPLY = 'Please type a question about our policies, e.g. "What is the hotel limit in London?"'
-NO_INDEX_REPLY = "The policy index is empty — an admin needs to run `policybot ingest` first."
 
 
 @dataclass
@@ -53,7 +48,7 @@ class _State:
     principals: Principals
     filters: Mapping[str, object]
     timings: dict[str, float] = field(default_factory=dict)
-    notice: str = ""
+    contact: str = ""
     query: str = ""
     result: AnswerResult | None = None
     search: SearchResult | None = None
@@ -62,9 +57,19 @@ class _State:
 class PolicyService:
     """Question in, cited `AnswerResult` out. Thread-safe; build once, share across workers."""
 
-    def __init__(self, settings: Settings, *, collection: str | None = None, llm=None, search_depth: int | None = None) -> None:
-        """`search_depth`: chunks to rank per question (default RETRIEVAL_K; evaluation ranks more)."""
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        company: CompanyProfile | None = None,
+        collection: str | None = None,
+        llm=None,
+        search_depth: int | None = None,
+    ) -> None:
+        """`search_depth`: chunks to rank per question (default RETRIEVAL_K; evaluation ranks more).
+        `company`: the company profile (default: the one at `settings.company_path`)."""
         self.settings = settings
+        self.company = company or load_company(settings.company_path)
         self.search_depth = max(search_depth or 0, settings.retrieval_k)
         self.collection_name = collection or settings.chroma_collection
         self.embeddings = load_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size)
@@ -72,6 +77,7 @@ class PolicyService:
         self._bm25_lock = threading.Lock()
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
+        self._warm_stop = threading.Event()
         self.extractive = ExtractiveAnswerer(UnitEmbeddingCache(self.embeddings), max_quotes=settings.max_answer_quotes)
         self.llm_answerer = _llm_answerer(settings, llm)
         self.chain = (
@@ -88,8 +94,10 @@ class PolicyService:
         history: Sequence[Turn] = (),
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
+        contact: str | None = None,
     ) -> AnswerResult:
-        return self.ask_with_search(question, history=history, principals=principals, filters=filters)[0]
+        """The answer to a cleaned `question`; see `ask_with_search`."""
+        return self.ask_with_search(question, history=history, principals=principals, filters=filters, contact=contact)[0]
 
     def ask_with_search(
         self,
@@ -98,10 +106,22 @@ class PolicyService:
         history: Sequence[Turn] = (),
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
+        contact: str | None = None,
     ) -> tuple[AnswerResult, SearchResult | None]:
-        """The answer and the search behind it (`search_depth` chunks ranked; None if none ran)."""
+        """The answer and the search behind it (`search_depth` chunks ranked; None if none ran).
+
+        `principals`: what the asker may see (both searches are filtered by it); `contact`: where to
+        send the asker when we abstain and no relevant document names its owner (default: the
+        company's fallback channel).
+        """
         started = time.perf_counter()
-        state = _State(question=question, history=history, principals=principals, filters=filters or {})
+        state = _State(
+            question=question.strip(),
+            history=history,
+            principals=principals,
+            filters=filters or {},
+            contact=contact or self.company.contacts.fallback_channel,
+        )
         result: AnswerResult = self.chain.invoke(state)
         elapsed = time.perf_counter() - started
         result.timings_ms = {k: round(v, 2) for k, v in {**state.timings, "total": elapsed * 1000}.items()}
@@ -117,7 +137,7 @@ class PolicyService:
         retriever = self.retriever(principals=principals, k=k)
         if not clean or retriever is None:
             return []
-        docs = retriever.invoke(expand_query(clean, self.settings.query_synonyms))
+        docs = retriever.invoke(expand_query(clean, self.company.synonyms))
         hits = [Hit(doc, fused=doc.metadata.get("fused_score", 0.0)) for doc in docs]
         return [_source(i, hit, [_preview(hit)]) for i, hit in enumerate(hits, 1)]
 
@@ -134,29 +154,35 @@ class PolicyService:
 
     def warm_up(self) -> threading.Thread | None:
         """Embed every chunk's quotable units in the background, so that even the first questions
-        after start-up are answered at steady-state speed (long-running processes: serve, chat)."""
+        after start-up are answered at steady-state speed (long-running processes: serve, chat).
+        Call `stop_warm_up` before the process exits: a daemon thread killed inside torch aborts it."""
         searcher = self._searcher()
         if searcher is None:
             return None
-        thread = threading.Thread(target=self.extractive.warm, args=(searcher.bm25.texts,), name="warm-up", daemon=True)
+        thread = threading.Thread(
+            target=self.extractive.warm, args=(searcher.bm25.texts,), kwargs={"stop": self._warm_stop}, name="warm-up"
+        )
+        thread.daemon = True
         thread.start()
         return thread
+
+    def stop_warm_up(self, thread: threading.Thread) -> None:
+        """Stop the warm-up after its current batch and wait for it."""
+        self._warm_stop.set()
+        thread.join()
 
     def ready(self) -> bool:
         return self._searcher() is not None
 
     # --- chain steps -------------------------------------------------------------------
     def _prepare(self, state: _State) -> _State:
-        clean, truncated = sanitize_question(state.question, self.settings.max_question_chars)
-        if truncated:
-            state.notice = f"(Your question was long, so I only read its first {self.settings.max_question_chars:,} characters.)"
-        state.question = clean
-        if not clean:
-            state.result = AnswerResult(question="", answer=EMPTY_REPLY, kind="invalid")
-        elif _GREETING.match(clean):
-            state.result = AnswerResult(question=clean, answer=GREETING_REPLY, kind="greeting")
+        replies = self.company.replies
+        if not state.question:
+            state.result = AnswerResult(question="", answer=replies.empty_question, kind="invalid")
+        elif _GREETING.match(state.question):
+            state.result = AnswerResult(question=state.question, answer=replies.greeting, kind="greeting")
         else:
-            state.query = retrieval_query(clean, state.history, self.llm_answerer)
+            state.query = retrieval_query(state.question, state.history, self.llm_answerer)
         return state
 
     def _retrieve(self, state: _State) -> _State:
@@ -164,9 +190,9 @@ class PolicyService:
             return state
         searcher = self._searcher()
         if searcher is None:
-            state.result = AnswerResult(question=state.question, answer=NO_INDEX_REPLY, kind="no_index")
+            state.result = AnswerResult(question=state.question, answer=self.company.replies.no_index, kind="no_index")
             return state
-        query = expand_query(state.query, self.settings.query_synonyms)
+        query = expand_query(state.query, self.company.synonyms)
         search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters)
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
@@ -201,10 +227,9 @@ class PolicyService:
 
     def _result(self, state: _State, draft: Draft, conf: float, answerer: str, fallback: str | None) -> AnswerResult:
         sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]
-        answer = draft.text + (f"\n\n{state.notice}" if state.notice else "")
         return AnswerResult(
             question=state.question,
-            answer=answer,
+            answer=draft.text,
             kind="answer",
             confidence=conf,
             sources=sources,
@@ -215,12 +240,10 @@ class PolicyService:
 
     def _abstain(self, state: _State, hits: list[Hit], conf: float) -> AnswerResult:
         closest = hits[0].doc.metadata if hits else {}
-        channel = closest.get("owner_channel") or self.settings.fallback_channel
+        channel = closest.get("owner_channel") or state.contact
         team = closest.get("owner") or ""
-        where = f"{channel} ({team})" if team and channel != self.settings.fallback_channel else channel
-        answer = f"I couldn't find this in our policies. Please ask in {where}."
-        if state.notice:
-            answer += f"\n\n{state.notice}"
+        where = f"{channel} ({team})" if team and channel != state.contact else channel
+        answer = self.company.replies.abstain.format(where=where)
         return AnswerResult(
             question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where
         )

@@ -1,4 +1,8 @@
-"""`policybot ask` and `policybot chat`: the pipeline in a terminal, no Slack needed."""
+"""`policybot ask` and `policybot chat`: the question workflow in a terminal, no Slack needed.
+
+The terminal is a private place (only the asker reads it), so a question asked here is cleaned,
+sensitive-routed, recorded and audited exactly like a Slack DM.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,23 @@ import typer
 from rich.markup import escape
 from rich.prompt import Prompt
 
-from bot.answer.result import AnswerResult, Turn
 from bot.cli.app import app
 from bot.cli.console import console, print_json
 from bot.config import get_settings
-from bot.governance.access import principals_of
+from bot.core.asking import Asker, Delivery, Outcome, Place, Question
+from bot.core.principals import principals_of
+from bot.core.results import Turn
 
 GroupsOpt = typer.Option("", "--groups", help="Comma-separated groups to ask as, e.g. managers,people-ops.")
-UserOpt = typer.Option("cli", "--user", help="Who is asking (a Slack user id or any label).")
+UserOpt = typer.Option("cli", "--user", help="Who is asking, as recorded with the answer and in the audit trail.")
+TERMINAL = "cli"  # the channel name answers asked in a terminal are recorded under
+
+
+def terminal_question(text: str, user: str, groups: str, history: list[Turn] | None = None) -> Question:
+    """A question asked in a terminal: the asker is its only reader."""
+    principals = principals_of(groups.split(","))
+    place = Place(kind="terminal", channel=TERMINAL, readers=principals)
+    return Question(text=text, asker=Asker(user, principals), place=place, history=history or [], surface="cli")
 
 
 @app.command()
@@ -26,26 +39,27 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Answer one question from the indexed policies, with numbered sources."""
-    from bot.answer.service import build_service
+    from bot.assist.factory import build_assist
 
-    result = build_service(get_settings()).ask(question, principals=principals_of(groups.split(",")))
+    assist = build_assist(get_settings())
+    q = terminal_question(question, user, groups)
+    outcome = assist.ask(q)
+    assist.record(q, outcome, Delivery(TERMINAL, f"{time.time():.6f}"))
     if as_json:
-        print_json(result.model_dump(mode="json"))
+        print_json({**outcome.result.model_dump(mode="json"), "decision": outcome.decision, "contacts": outcome.contacts})
     else:
-        print_answer(result)
+        print_answer(outcome)
 
 
 @app.command()
 def chat(user: str = UserOpt, groups: str = GroupsOpt) -> None:
     """An interactive conversation: follow-ups use earlier turns; rate an answer with + or -."""
-    from bot.answer.service import build_service
+    from bot.assist.factory import build_assist
 
-    settings = get_settings()
-    service = build_service(settings)
-    service.warm_up()  # while the person types
-    principals = principals_of(groups.split(","))
+    assist = build_assist(get_settings())
+    warm = assist.service.warm_up()  # while the person types
     history: list[Turn] = []
-    last_ref: tuple[str, str] | None = None
+    last: Delivery | None = None
     console.print("[bold]policybot chat[/bold] — ask about our policies. [dim]+ / - rates the last answer; /quit exits.[/dim]")
     while True:
         try:
@@ -55,70 +69,42 @@ def chat(user: str = UserOpt, groups: str = GroupsOpt) -> None:
         if text in {"/quit", "/exit", "quit", "exit"}:
             break
         if text in {"+", "-", "👍", "👎", "+1", "-1"}:
-            console.print(_rate(settings, last_ref, user, 1 if text in {"+", "👍", "+1"} else -1))
+            console.print(_rate(assist, last, user, 1 if text in {"+", "👍", "+1"} else -1))
             continue
-        result = service.ask(text, history=history, principals=principals)
-        print_answer(result)
-        history += [Turn(role="user", text=result.question or text), Turn(role="assistant", text=result.answer)]
-        last_ref = _store(settings, result, user)
+        q = terminal_question(text, user, groups, history)
+        outcome = assist.ask(q)
+        last = Delivery(TERMINAL, f"{time.time():.6f}")
+        assist.record(q, outcome, last)
+        print_answer(outcome)
+        history += [Turn(role="user", text=outcome.result.question or text), Turn(role="assistant", text=outcome.result.answer)]
+    if warm is not None:
+        assist.service.stop_warm_up(warm)  # never leave the interpreter while torch is mid-batch
 
 
-def print_answer(result: AnswerResult) -> None:
+def print_answer(outcome: Outcome) -> None:
+    """The answer, the confidential contacts of a sensitive question, and the numbered sources."""
+    result = outcome.result
     style = "yellow" if result.abstained else "green"
     console.print(f"[{style}]policybot[/{style}] ", escape(result.answer))
+    if outcome.contacts:
+        console.print(f"  [magenta]If you'd like to talk to someone confidentially:[/magenta] {escape(outcome.contacts)}")
     for s in result.sources:
         where = f"{s.title} › {s.section}" if s.section else s.title
         page = f", p. {s.page}" if s.page else ""
         dates = f" — effective {s.effective_date}" if s.effective_date else ""
         console.print(f"  [bold][{s.n}][/bold] {escape(where)}{page}{dates}  [dim]{escape(s.url or s.source)}[/dim]")
         if s.overdue:
-            console.print(
-                f"      [yellow]⚠ overdue for review since {s.review_by}; check with {escape(s.owner_channel or s.owner or 'its owner')}[/yellow]"
-            )
+            who = escape(s.owner_channel or s.owner or "its owner")
+            console.print(f"      [yellow]⚠ overdue for review since {s.review_by}; check with {who}[/yellow]")
     if result.kind in {"answer", "abstain"}:
-        console.print(
-            f"  [dim]confidence {result.confidence:.2f} · {result.answerer} · {result.timings_ms.get('total', 0):.0f} ms[/dim]"
-        )
+        ms = result.timings_ms.get("total", 0)
+        console.print(f"  [dim]confidence {result.confidence:.2f} · {result.answerer} · {ms:.0f} ms[/dim]")
 
 
-def _store(settings, result: AnswerResult, user: str) -> tuple[str, str] | None:
-    """Keep the answer like the Slack bot does, so it can be rated and reviewed."""
-    if result.kind not in {"answer", "abstain"}:
-        return None
-    from bot.governance.pii import get_masker
-    from bot.store.answers import AnswerRecord
-    from bot.store.stores import Stores
-
-    mask = get_masker(settings).mask
-    ts = f"{time.time():.6f}"
-    record = AnswerRecord(
-        channel="cli",
-        ts=ts,
-        thread_ts=None,
-        user=user,
-        question=mask(result.question),
-        answer=mask(result.answer),
-        kind=result.kind,
-        sources=result.sources,
-        confidence=result.confidence,
-        answerer=result.answerer,
-        fallback_reason=result.fallback_reason,
-        latency_ms=result.timings_ms.get("total", 0.0),
-        created_at=time.time(),
-        private=False,
-    )
-    Stores.from_settings(settings).answers.save(record)
-    return ("cli", ts)
-
-
-def _rate(settings, ref: tuple[str, str] | None, user: str, value: int) -> str:
-    if ref is None:
+def _rate(assist, last: Delivery | None, user: str, value: int) -> str:
+    if last is None:
         return "[dim]Nothing to rate yet.[/dim]"
-    from bot.store.stores import Stores
-
-    ok = Stores.from_settings(settings).feedback.vote(ref[0], ref[1], user, value)
-    return (
-        ("[dim]Thanks — recorded.[/dim]" if value > 0 else "[dim]Thanks — sent for review.[/dim]")
-        if ok
-        else "[dim]Could not record the rating (Redis unavailable?).[/dim]"
-    )
+    ok = assist.stores.feedback.vote(last.channel, last.ts, user, value)
+    if not ok:
+        return "[dim]Could not record the rating (Redis unavailable?).[/dim]"
+    return "[dim]Thanks — recorded.[/dim]" if value > 0 else "[dim]Thanks — sent for review.[/dim]"

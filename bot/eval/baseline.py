@@ -13,19 +13,19 @@ text, so only chunks not already stored are embedded.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from bot.config import Settings
+from bot.core.progress import ProgressCallback
 from bot.ingest.loaders import SkipDocument
 from bot.ingest.sources import DocumentSource
 from bot.retrieval.vectorstore import open_vectorstore
 
 COLLECTION = "eval-baseline"
 ANSWER_CHUNKS = 4  # the tutorial's k
-Progress = Callable[[str, int, int], None]
 
 
 class BaselineRag:
@@ -37,7 +37,7 @@ class BaselineRag:
         self.chunks_total = 0
         self.chunks_embedded = 0
 
-    def build(self, sources: Iterable[DocumentSource], progress: Progress | None = None) -> None:
+    def build(self, sources: Iterable[DocumentSource], progress: ProgressCallback | None = None) -> None:
         """Load and split every source; embed only the chunks the collection does not hold yet."""
         progress = progress or (lambda stage, done, total: None)
         sources = list(sources)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.governance.access import Principals, principals_of
+from bot.core.principals import Principals, principals_of
 
 
 @dataclass

@@ -21,11 +21,11 @@ import hashlib
 import math
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.progress import ProgressCallback
 from bot.eval import metrics as m
 from bot.eval.dataset import Dataset, Query
 from bot.ingest.report import IngestReport
@@ -34,7 +34,6 @@ from bot.ingest.sources import DocumentSource, corpus_sources, folder_sources
 COLLECTION = "eval"
 SEARCH_CHUNKS = 50  # chunks fetched to rank documents (>= k documents in practice)
 EVIDENCE_CHUNKS = 5
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -147,7 +146,7 @@ def run_eval(
     k: int = 10,
     baseline: bool = False,
     fresh: bool = False,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> EvalResult:
     progress = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -166,7 +165,7 @@ def run_eval(
     return result
 
 
-def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progress, timings: dict) -> EvalResult:
+def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: ProgressCallback, timings: dict) -> EvalResult:
     from bot.answer.service import PolicyService
     from bot.ingest.pipeline import Ingestor
 
@@ -206,7 +205,7 @@ def _run(dataset: Dataset, s: Settings, k: int, baseline: bool, progress: Progre
     return result
 
 
-def _run_policybot(service, dataset: Dataset, s: Settings, progress: Progress) -> SystemRun:
+def _run_policybot(service, dataset: Dataset, s: Settings, progress: ProgressCallback) -> SystemRun:
     records: dict[str, Record] = {}
     total = len(dataset.queries)
     for i, q in enumerate(dataset.queries):
@@ -234,7 +233,7 @@ def _run_policybot(service, dataset: Dataset, s: Settings, progress: Progress) -
     return SystemRun("policybot", records, {"context_chunks": s.retrieval_k})
 
 
-def _run_baseline(rag, dataset: Dataset, k: int, answer_chunks: int, progress: Progress) -> SystemRun:
+def _run_baseline(rag, dataset: Dataset, k: int, answer_chunks: int, progress: ProgressCallback) -> SystemRun:
     records: dict[str, Record] = {}
     total = len(dataset.queries)
     depth = max(answer_chunks, k)

@@ -1,39 +1,105 @@
-"""Audience-based access: who may see which documents.
+"""Who is asking, and who will see the answer: principals for a question, a command or a click.
 
-A document's `audience` front matter becomes the chunk metadata `audience` (a list of principals).
-An asker holds a set of principals (always including `everyone`); a chunk is visible when the two
-intersect. The filter is expressed for both searches (Chroma `where` and the BM25 candidate mask).
+Two sets matter for every question:
+
+* `full` — what the asker may see: `everyone`, the audiences of the Slack user groups they are in
+  (`GROUP_MAP`: audience -> user group handle or id) and the audiences of the channel they asked in
+  (the channel policy's `audiences`: every member of, say, a private #managers channel counts as `managers`);
+* `public` — what everyone who can read the channel may see: `everyone` plus that channel's
+  configured audiences. In a DM the reader is the asker, so `public == full`.
+
+An answer is computed with `full`; when it cites a document outside `public` the Slack layer
+delivers it privately. Guests (single- and multi-channel) get `everyone` and nothing else.
+
+A user's group audiences are cached in Redis for `PRINCIPALS_CACHE_TTL_S` (shared by every app
+process); Redis being down only means resolving live. Slack itself is reached through the small
+`Directory` port, so this module stays plain and testable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
 
-EVERYONE = "everyone"
+from bot.core.principals import Principals, principals_of
 
-Principals = frozenset[str]
-
-
-def principals_of(groups: Iterable[str] = ()) -> Principals:
-    """The principals of an asker in the given groups (normalised; `everyone` always included)."""
-    return frozenset({EVERYONE, *(g.strip().lower().lstrip("@") for g in groups if g.strip())})
+log = logging.getLogger(__name__)
 
 
-def normalise_audience(value: object) -> list[str]:
-    """Front matter `audience` (a string, a comma list or a YAML list) as a sorted principal list."""
-    if value is None or value == "":
-        return [EVERYONE]
-    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
-    cleaned = sorted({str(i).strip().lower().lstrip("@") for i in items if str(i).strip()})
-    return cleaned or [EVERYONE]
+@dataclass(frozen=True)
+class Profile:
+    """What the directory says about a person (names stay in process memory, never in Redis)."""
+
+    user: str
+    guest: bool
+    names: tuple[str, ...] = ()
 
 
-def can_see(audience: Iterable[str], principals: Principals) -> bool:
-    return bool(set(audience) & principals)
+class Directory(Protocol):
+    """The workspace directory (Slack): None means the lookup failed."""
+
+    def profile(self, user: str) -> Profile | None: ...
+
+    def group_members(self, groups: Iterable[str]) -> dict[str, set[str]] | None:
+        """Members of each of the given user groups (by handle or id, as given)."""
+        ...
 
 
-def chroma_where(principals: Principals) -> dict:
-    """A Chroma `where` clause that keeps current documents this asker may see."""
-    clauses = [{"audience": {"$contains": p}} for p in sorted(principals)]
-    access = clauses[0] if len(clauses) == 1 else {"$or": clauses}
-    return {"$and": [{"superseded": False}, access]}
+@dataclass(frozen=True)
+class Access:
+    """The principals of one asker in one place."""
+
+    user: str
+    channel: str
+    full: Principals  # what the asker may see
+    public: Principals  # what every reader of the channel may see (== full in a DM)
+    guest: bool = False
+
+
+class GroupCache(Protocol):
+    """Where resolved group audiences are cached (Redis: `bot.store.groups.RedisGroupCache`)."""
+
+    def get(self, user: str) -> tuple[frozenset[str], bool] | None: ...
+
+    def put(self, user: str, groups: Iterable[str], guest: bool) -> None: ...
+
+
+class PrincipalResolver:
+    """Resolves `Access` for (user, channel); build once per process."""
+
+    def __init__(self, group_map: Mapping[str, str], cache: GroupCache | None = None) -> None:
+        self.group_map = {audience: group.strip().lstrip("@") for audience, group in group_map.items() if group.strip()}
+        self.cache = cache
+
+    def access(
+        self, user: str, channel: str, directory: Directory, *, is_dm: bool, channel_audiences: Iterable[str] = ()
+    ) -> Access:
+        """`channel_audiences`: the audiences the channel's policy grants its members (ignored in DMs)."""
+        groups, guest = self.groups_of(user, directory)
+        if guest:
+            everyone = principals_of()
+            return Access(user, channel, everyone, everyone, guest=True)
+        here = [] if is_dm else list(channel_audiences)
+        full = principals_of([*groups, *here])
+        public = full if is_dm else principals_of(here)
+        return Access(user, channel, full, public, guest=False)
+
+    def groups_of(self, user: str, directory: Directory) -> tuple[frozenset[str], bool]:
+        """(audiences from the user's Slack groups, is a guest); cached in Redis when resolved."""
+        if self.cache is not None and (cached := self.cache.get(user)) is not None:
+            return cached
+        profile = directory.profile(user)
+        if profile is None:
+            return frozenset(), True  # unknown person: grant nothing beyond everyone; don't cache
+        if profile.guest or not self.group_map:
+            groups: frozenset[str] = frozenset()
+        else:
+            members = directory.group_members(self.group_map.values())
+            if members is None:
+                return frozenset(), False  # Slack failed: everyone for now, try again next time
+            groups = frozenset(a for a, g in self.group_map.items() if user in members.get(g, set()))
+        if self.cache is not None:
+            self.cache.put(user, groups, profile.guest)
+        return groups, profile.guest

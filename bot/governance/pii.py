@@ -44,6 +44,7 @@ from presidio_anonymizer.entities import OperatorConfig
 from presidio_anonymizer.entities import RecognizerResult as AnonymizerSpan
 from spacy.tokens import Doc
 
+from bot.company import load_company
 from bot.config import Settings
 from bot.governance.pii_recognizers import (
     BankAccountRecognizer,
@@ -198,7 +199,7 @@ class PiiMasker:
     def __init__(self, settings: Settings) -> None:
         self.enabled = settings.pii_enabled
         self._names = NamesListRecognizer()
-        self._allow = _allowlist_regex(settings.pii_allowlist)
+        self._allow = _allowlist_regex(load_company(settings.company_path).pii_allowlist)
         self._anonymizer = AnonymizerEngine()
         self._analyzer: AnalyzerEngine | None = None
         if not self.enabled:
@@ -298,7 +299,7 @@ def get_masker(settings: Settings) -> PiiMasker:
     """The process-wide masker for these PII settings (building the analyzer takes a while)."""
     key = (
         settings.pii_enabled,
-        tuple(settings.pii_allowlist),
+        tuple(load_company(settings.company_path).pii_allowlist),
         str(settings.pii_names_file) if settings.pii_names_file else None,
         settings.spacy_model,
     )

@@ -38,7 +38,11 @@ def _plain_link(m: re.Match[str]) -> str:
 
 
 def sanitize_question(text: str, max_chars: int) -> tuple[str, bool]:
-    """Return the cleaned question and whether it had to be cut to `max_chars`."""
+    """Return the cleaned question and whether it had to be cut to `max_chars`.
+
+    A long message (a pasted email, a log) usually ends with the actual question, so the cut keeps
+    the last `max_chars` characters, starting at a word boundary when one is near.
+    """
     text = unicodedata.normalize("NFKC", text)  # first, so full-width "＜!channel＞" is caught too
     text = html.unescape(text)  # Slack sends &lt; &gt; &amp;
     text = _SPECIAL.sub(_plain_special, text)
@@ -48,8 +52,8 @@ def sanitize_question(text: str, max_chars: int) -> tuple[str, bool]:
     text = " ".join(text.split())
     if len(text) <= max_chars:
         return text, False
-    cut = text[:max_chars]
-    space = cut.rfind(" ")
-    if space >= max_chars * 0.8:  # end on a word boundary when one is near
-        cut = cut[:space]
-    return cut.rstrip(), True
+    cut = text[-max_chars:]
+    space = cut.find(" ")
+    if 0 <= space <= max_chars * 0.2:  # start on a word boundary when one is near
+        cut = cut[space + 1 :]
+    return cut.lstrip(), True

@@ -3,11 +3,11 @@
 Such a question asked in a channel is answered privately (with the confidential contacts); in a DM
 the contacts are appended. Two detectors, either one flags a question:
 
-* lexical: the configured topic phrases (`SENSITIVE_TOPICS`) as whole words, inflections allowed
+* lexical: the company profile's topic phrases (`sensitive.topics`) as whole words, inflections allowed
   ("harassment" also matches "harassed", "harassing"), plus a few patterns about another person's
   pay ("how much does Sarah earn", "my manager's salary");
 * semantic: cosine similarity of the question's embedding (the service's own model) to one-sentence
-  descriptions of the topics (`SENSITIVE_EXAMPLES`) at or above `SENSITIVE_THRESHOLD`.
+  descriptions of the topics (`sensitive.examples`) at or above `SENSITIVE_THRESHOLD`.
 
 Why descriptions and not the bare phrases for the embeddings: a two-word phrase embeds too close to
 ordinary questions (all-MiniLM-L6-v2: "medical leave" vs "When do I need a doctor's note for sick
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
+
+from bot.company import Sensitive
 
 
 class QueryEmbedder(Protocol):
@@ -99,8 +101,9 @@ class SensitiveDetector:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings, embeddings: QueryEmbedder | None) -> SensitiveDetector:
-        return cls(settings.sensitive_topics, settings.sensitive_examples, embeddings, settings.sensitive_threshold)
+    def from_profile(cls, sensitive: Sensitive, embeddings: QueryEmbedder | None, threshold: float) -> SensitiveDetector:
+        """From the company profile's `sensitive` block and the `SENSITIVE_THRESHOLD` setting."""
+        return cls(sensitive.topics, sensitive.examples, embeddings, threshold)
 
     def check(self, question: str) -> SensitiveMatch | None:
         if not question.strip():

@@ -48,11 +48,6 @@ def chunk_document(
     return chunks
 
 
-def chunk_body(chunk_text: str) -> str:
-    """The chunk's text without its "Title › Section" context line."""
-    return chunk_text.split("\n", 1)[1] if "\n" in chunk_text else chunk_text
-
-
 def _sections(segments: list[tuple[int | None, str]], title: str) -> Iterator[tuple[str, int | None, list[_Block]]]:
     """(section path, page, blocks) in order; a page break starts a new group of blocks."""
     path: list[tuple[int, str]] = []

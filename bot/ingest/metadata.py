@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
-from bot.governance.access import normalise_audience
+from bot.core.principals import normalise_audience
 
 _OWNER = re.compile(r"^(?P<team>[^(#]*?)\s*\(?(?P<channel>#[\w.-]+)?\)?\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
@@ -33,16 +33,6 @@ def document_metadata(raw: dict, doc_id: str, text: str) -> dict:
     extra = raw.get("extra_metadata") or {}
     meta.update({k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool))})
     return meta
-
-
-def is_overdue(review_by: str | None, today: dt.date | None = None) -> bool:
-    """A document past its review date is still used but flagged to the reader."""
-    if not review_by:
-        return False
-    try:
-        return dt.date.fromisoformat(review_by) < (today or dt.date.today())
-    except ValueError:
-        return False
 
 
 def _owner(owner: object, team: object, channel: object) -> tuple[str, str]:

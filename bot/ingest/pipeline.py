@@ -20,10 +20,12 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import index
 
+from bot.company import load_company
 from bot.config import Settings
+from bot.core.progress import ProgressCallback
 from bot.ingest.chunking import chunk_document
 from bot.ingest.cleaning import join_wrapped_lines, mark_pdf_headings, normalise_text, strip_page_furniture
-from bot.ingest.dedup import doc_signature, find_duplicates
+from bot.ingest.duplicates import doc_signature, find_duplicates
 from bot.ingest.loaders import LoadedDocument, SkipDocument
 from bot.ingest.metadata import document_metadata
 from bot.ingest.report import IngestReport
@@ -35,7 +37,6 @@ from bot.retrieval.vectorstore import open_vectorstore
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "1"  # bump when chunking or cleaning changes, to re-chunk everything once
 Transform = Callable[[list[str]], list[str]]
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class CountingEmbeddings(Embeddings):
@@ -64,7 +65,7 @@ class Ingestor:
         *,
         embeddings: Embeddings | None = None,
         transform: Transform | None = None,
-        progress: Progress | None = None,
+        progress: ProgressCallback | None = None,
         collection: str | None = None,
         skip_exact_duplicates: bool = True,
     ) -> None:
@@ -284,7 +285,9 @@ class Ingestor:
     def _fingerprint(self) -> str:
         s = self.settings
         names = s.pii_names_file.read_text(encoding="utf-8") if s.pii_names_file and s.pii_names_file.exists() else ""
-        pii = hashlib.sha256(json.dumps([s.pii_enabled, s.pii_allowlist, names, s.spacy_model]).encode()).hexdigest()[:12]
+        pii = hashlib.sha256(
+            json.dumps([s.pii_enabled, load_company(s.company_path).pii_allowlist, names, s.spacy_model]).encode()
+        ).hexdigest()[:12]
         return f"v{PIPELINE_VERSION}|{model_path(s.embedding_model)}|{s.chunk_max_tokens}|pii={pii}"
 
     def _read_registry(self) -> dict:

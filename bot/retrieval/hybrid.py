@@ -15,8 +15,9 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from bot.governance.access import Principals, can_see, chroma_where, principals_of
+from bot.core.principals import Principals, can_see, principals_of
 from bot.retrieval.bm25 import Bm25Index
+from bot.retrieval.filters import chroma_where
 
 
 @dataclass

@@ -11,17 +11,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.answer.service import PolicyService, build_service
+from bot.answer.service import PolicyService
+from bot.assist.channels import ChannelPolicies
+from bot.assist.factory import build_assist
 from bot.config import Settings
-from bot.governance.pii import get_masker
-from bot.governance.principals import GroupCache, PrincipalResolver
-from bot.governance.sensitive import SensitiveDetector
-from bot.slack.deps import Masker, SlackDeps
+from bot.core.masking import Masker
+from bot.governance.access import PrincipalResolver
+from bot.slack.deps import SlackDeps
+from bot.slack.directory import SlackDirectory
 from bot.slack.listeners import register
-from bot.slack.middleware import dedup_events
-from bot.slack.principals import SlackDirectory
+from bot.slack.middleware import claim_events
 from bot.slack.request import BotIdentity
 from bot.slack.workers import Workers
+from bot.store.groups import RedisGroupCache
 from bot.store.stores import Stores
 
 LISTENER_THREADS = 8  # listeners only normalise and queue; answering happens on `slack_workers`
@@ -87,26 +89,26 @@ def create_slack_app(
         raise SlackConfigError(f"SLACK_BOT_TOKEN was rejected by Slack ({exc.response.get('error')})") from None
     except OSError as exc:  # DNS, refused connection, TLS: slack_sdk raises urllib's URLError
         raise SlackConfigError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url} ({exc})") from None
-    bot = BotIdentity(user_id=identity["user_id"], bot_id=identity.get("bot_id"), team_id=identity.get("team_id"))
-    service = service or build_service(settings)
-    stores = stores or Stores.from_settings(settings)
-    masker = masker or get_masker(settings)
+    bot = BotIdentity(user_id=identity["user_id"], bot_id=identity.get("bot_id"))
+    channels = ChannelPolicies.load(settings.channels_file, settings.channel_audiences)
+    assist = build_assist(settings, service=service, stores=stores, masker=masker)
     deps = SlackDeps(
         settings=settings,
-        service=service,
-        stores=stores,
-        masker=masker,
+        company=assist.company,
+        channels=channels,
+        assist=assist,
+        service=assist.service,
+        stores=assist.stores,
+        masker=assist.masker,
         bot=bot,
         pool=Workers(settings.slack_workers),
         principals=PrincipalResolver(
             settings.group_map,
-            settings.channel_audiences,
-            GroupCache(stores.redis, settings.redis_prefix, settings.principals_cache_ttl_s),
+            RedisGroupCache(assist.stores.redis, settings.redis_prefix, settings.principals_cache_ttl_s),
         ),
         directory=SlackDirectory(
-            web_client(settings, settings.slack_bot_token), settings.principals_cache_ttl_s, masker.add_names
+            web_client(settings, settings.slack_bot_token), settings.principals_cache_ttl_s, assist.masker.add_names
         ),
-        sensitive=SensitiveDetector.from_settings(settings, service.embeddings),
     )
     if settings.pii_enabled and settings.pii_slack_directory:
         threading.Thread(target=deps.directory.load_all_names, name="slack-directory-names", daemon=True).start()
@@ -122,6 +124,6 @@ def create_slack_app(
         process_before_response=False,
         listener_executor=listeners,
     )
-    bolt.use(dedup_events(deps))
+    bolt.use(claim_events(deps))
     register(bolt, deps)
     return SlackApp(bolt=bolt, deps=deps, listeners=listeners)

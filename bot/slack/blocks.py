@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.answer.result import AnswerResult, Source
+from bot.core.results import AnswerResult, Source
 from bot.slack import ids
 from bot.slack.mrkdwn import escape, link, to_mrkdwn, to_plain, truncate
 
@@ -19,23 +19,10 @@ MAX_TEXT_CHARS = 4000
 MAX_CONTEXT_CHARS = 2000  # a context element's text limit
 
 RATING_HINT = "React with 👍 or 👎 to rate this answer"
-APOLOGY = "Sorry — something went wrong while answering. The team has been notified; please try again or ask in {channel}"
 NOT_ANSWERED_YET = "I haven't answered you in this channel yet."
 SOURCES_GONE = "I can't find the sources of that answer any more (answers are kept for a limited time)."
-PRIVATE_RESTRICTED_NOTE = "I've sent you the answer privately because it draws on restricted policies."
-PRIVATE_SENSITIVE_NOTE = "I've replied to you privately."
-TOO_LONG = (
-    "That message is too long for me to read ({chars:,} characters). Please ask your question in a few "
-    "sentences (I read up to {limit:,} characters)."
-)
 SOURCES_HIDDEN = "{n} of the sources of that answer are limited to an audience you're not in, so I can't show them."
 SOURCES_REFUSED = "The sources of that answer are limited to an audience you're not in, so I can't show them."
-GREETING = "Hi! I answer questions about Northwind's policies and cite the clauses I used. What would you like to know?"
-SUGGESTED_PROMPTS: list[dict[str, str]] = [
-    {"title": "Annual leave", "message": "How many days of annual leave do I get?"},
-    {"title": "Remote work", "message": "Can I work remotely from another country?"},
-    {"title": "Sick leave", "message": "When do I need a doctor's note for sick leave?"},
-]
 
 
 @dataclass(frozen=True)
@@ -157,10 +144,6 @@ def citation(source: Source) -> str:
 def text_message(text: str) -> Message:
     """A one-paragraph plain message (apologies, notices)."""
     return Message(text=truncate(escape(text), MAX_TEXT_CHARS), blocks=sections(escape(text)))
-
-
-def apology(fallback_channel: str) -> Message:
-    return text_message(APOLOGY.format(channel=fallback_channel))
 
 
 def home_view() -> dict:

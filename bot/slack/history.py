@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.answer.result import Turn
+from bot.core.results import Turn
 from bot.slack.request import BotIdentity, from_person, strip_mentions
 
 MAX_TURNS = 20

@@ -12,7 +12,7 @@ from bot.slack.deps import SlackDeps
 log = logging.getLogger(__name__)
 
 
-def dedup_events(deps: SlackDeps) -> Callable[..., BoltResponse | None]:
+def claim_events(deps: SlackDeps) -> Callable[..., BoltResponse | None]:
     """Claim `event_id` in Redis before any listener runs; a duplicate is acked and dropped.
 
     Slack retries (`X-Slack-Retry-Num`) reuse the event id, so a retry of an event another
@@ -20,11 +20,11 @@ def dedup_events(deps: SlackDeps) -> Callable[..., BoltResponse | None]:
     released (nothing was posted) is claimed again and answered.
     """
 
-    def dedup(body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+    def claim(body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if not event_id or deps.stores.dedup.claim(event_id):
+        if not event_id or deps.stores.claims.claim(event_id):
             return next()
         log.info("event %s already claimed; dropped", event_id)
         return BoltResponse(status=200, body="")
 
-    return dedup
+    return claim

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Surface = Literal["mention", "dm", "followup", "assistant"]
+from bot.core.channels import ChannelPolicy
+
+Surface = Literal["mention", "dm", "followup", "assistant", "channel", "shortcut"]
 
 # Message subtypes that still carry a person's question; every other subtype is an edit,
 # a deletion, a join notice, a bot post, ... and is ignored.
@@ -25,10 +27,6 @@ class BotIdentity:
 
     user_id: str
     bot_id: str | None = None
-    team_id: str | None = None
-
-    def mention(self) -> str:
-        return f"<@{self.user_id}>"
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,8 @@ class SlackQuestion:
     ts: str
     thread_ts: str | None  # the thread the question was asked in, None at top level
     surface: Surface
+    policy: ChannelPolicy  # the channel's policy, looked up once by the listener
     event_id: str | None = None
-    team_id: str | None = None
 
     @property
     def is_dm(self) -> bool:
@@ -82,7 +80,7 @@ def from_person(event: dict, bot: BotIdentity) -> bool:
     )
 
 
-def question_from(event: dict, body: dict, bot: BotIdentity, surface: Surface) -> SlackQuestion:
+def question_from(event: dict, body: dict, bot: BotIdentity, surface: Surface, policy: ChannelPolicy) -> SlackQuestion:
     """A `SlackQuestion` from a `message` / `app_mention` event (already checked `from_person`)."""
     channel_type = event.get("channel_type") or ("im" if str(event.get("channel", "")).startswith("D") else "channel")
     thread_ts = event.get("thread_ts")
@@ -94,6 +92,6 @@ def question_from(event: dict, body: dict, bot: BotIdentity, surface: Surface) -
         ts=event["ts"],
         thread_ts=thread_ts if thread_ts and thread_ts != event["ts"] else None,
         surface=surface,
+        policy=policy,
         event_id=body.get("event_id"),
-        team_id=body.get("team_id"),
     )

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
-from bot.answer.result import Source
-from bot.governance.access import Principals, can_see
+from bot.core.principals import Principals, can_see
+from bot.core.results import Source
 from bot.slack.blocks import (
     NOT_ANSWERED_YET,
     SOURCES_GONE,
@@ -39,7 +39,7 @@ def sources_command(deps: SlackDeps, *, user: str, channel: str, text: str, resp
     except Exception:
         log.exception("/policy-sources failed: user=%s channel=%s", user, channel)
         respond(
-            text=f"Sorry — I couldn't look that up. Please try again or ask in {deps.settings.fallback_channel}",
+            text=f"Sorry — I couldn't look that up. Please try again or ask in {deps.company.contacts.fallback_channel}",
             response_type="ephemeral",
         )
 
@@ -58,7 +58,8 @@ def sources_button(
 
 def _principals(deps: SlackDeps, user: str, channel: str) -> Principals:
     """What `user` may see in `channel` (the reply is ephemeral: only they read it)."""
-    access = deps.principals.access(user, channel, deps.directory, is_dm=channel.startswith("D"))
+    audiences = deps.channels.policy(channel).audiences
+    access = deps.principals.access(user, channel, deps.directory, is_dm=channel.startswith("D"), channel_audiences=audiences)
     return access.full
 
 
@@ -88,6 +89,6 @@ def _matching(deps: SlackDeps, text: str, principals: Principals) -> Message:
     sources = deps.service.find_sources(text.strip(), principals=principals, k=5)
     if not sources:
         return text_message(
-            f"I found no policy section matching that. Try other words, or ask in {deps.settings.fallback_channel}."
+            f"I found no policy section matching that. Try other words, or ask in {deps.company.contacts.fallback_channel}."
         )
     return citations_message(sources, heading="Best-matching policy sections")

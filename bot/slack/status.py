@@ -19,7 +19,7 @@ from bot.slack import ids
 log = logging.getLogger(__name__)
 
 
-class Progress:
+class WorkingIndicator:
     """A context manager: 👀 on enter, removed on exit; or the assistant status when given."""
 
     def __init__(self, client: WebClient, channel: str, ts: str, set_status: Callable[[str], object] | None = None):
@@ -27,7 +27,7 @@ class Progress:
         self._set_status = set_status
         self._reacted = False
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> WorkingIndicator:
         if self._set_status is not None and _try(self._set_status, ids.ASSISTANT_STATUS):
             return self
         self._set_status = None  # not an assistant thread after all: fall back to the reaction

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from redis import Redis
 from redis.client import Pipeline
 
-from bot.answer.result import AnswerKind, Source
+from bot.core.results import AnswerKind, Source
 from bot.store.keys import Keys, ref
 from bot.store.redis_conn import degrade
 

@@ -9,7 +9,7 @@ from redis import Redis
 from bot.config import Settings
 from bot.store.answers import AnswerStore
 from bot.store.audit import AuditLog
-from bot.store.dedup import EventDeduplicator
+from bot.store.claims import EventClaims
 from bot.store.erasure import forget_user
 from bot.store.feedback import FeedbackStore
 from bot.store.redis_conn import connect
@@ -21,7 +21,7 @@ class Stores:
     prefix: str
     answers: AnswerStore
     feedback: FeedbackStore
-    dedup: EventDeduplicator
+    claims: EventClaims
     audit: AuditLog
 
     @classmethod
@@ -34,7 +34,7 @@ class Stores:
             prefix=prefix,
             answers=answers,
             feedback=FeedbackStore(redis, prefix, answers),
-            dedup=EventDeduplicator(redis, prefix, settings.event_dedup_ttl_s),
+            claims=EventClaims(redis, prefix, settings.event_dedup_ttl_s),
             audit=AuditLog(redis, prefix, settings.audit_retention_days),
         )
 

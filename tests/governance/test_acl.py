@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.result import AnswerResult, Source
 from bot.answer.service import PolicyService
-from bot.governance.access import EVERYONE, principals_of
+from bot.core.principals import EVERYONE, principals_of
+from bot.core.results import AnswerResult, Source
 from bot.governance.sanitize import sanitize_question
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,7 +16,6 @@ import shutil
 
 import pytest
 import redis
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from bot.answer.service import PolicyService
 from bot.config import Settings
@@ -24,6 +23,7 @@ from bot.ingest.pipeline import run_ingest
 from bot.retrieval.index_files import bm25_dir
 from bot.slack import ids
 from bot.store.keys import Keys
+from tests.fake_llm import RecordingChatModel
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.helpers import CHANNEL, ask, posted_text
@@ -98,6 +98,7 @@ def pii_settings(base_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     (knowledge / "finance" / "payroll-corrections.md").write_text(PAYROLL_DOC, encoding="utf-8")
     shutil.copy(REPO / "knowledge/hr/annual-leave.md", knowledge / "hr")
     shutil.copy(REPO / "knowledge/hr/code-of-conduct.md", knowledge / "hr")
+    shutil.copy(REPO / "knowledge/company.yaml", knowledge)
     settings = base_settings.model_copy(
         update={"data_dir": root / "data", "knowledge_dir": knowledge, "chroma_collection": "pii-sweep"}
     )
@@ -107,7 +108,7 @@ def pii_settings(base_settings: Settings, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture
 def llm_service(pii_settings: Settings) -> PolicyService:
-    return PolicyService(pii_settings, llm=GenericFakeChatModel(messages=_llm_reply()))
+    return PolicyService(pii_settings, llm=RecordingChatModel(messages=_llm_reply()))
 
 
 def redis_dump(prefix: str) -> str:
@@ -234,7 +235,7 @@ def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyServi
     entries = bot.stores.audit.export()
     assert len(entries) == 5 and "private" in {e.decision for e in entries}
     assert any(e.answerer.startswith("llm:") for e in entries)
-    prompts = llm_service.llm_answerer.prompts
+    prompts = llm_service.llm_answerer.model.prompts
     assert prompts and any("<PERSON_1>" in p for p in prompts) and any("<EMAIL_1>" in p for p in prompts)
     assert f"Thanks {ASKER_NAME}" in posted_text(answers[0])  # restored for the asker only
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.company import load_company
 from bot.config import Settings
 from bot.governance.pii import get_masker
 from bot.governance.sensitive import SensitiveDetector
@@ -58,7 +59,8 @@ ORDINARY = [
 @pytest.fixture(scope="module")
 def detector() -> SensitiveDetector:
     s = Settings()
-    return SensitiveDetector.from_settings(s, load_embeddings(s.embedding_model, s.embedding_threads, s.embedding_batch_size))
+    embeddings = load_embeddings(s.embedding_model, s.embedding_threads, s.embedding_batch_size)
+    return SensitiveDetector.from_profile(load_company(s.company_path).sensitive, embeddings, s.sensitive_threshold)
 
 
 @pytest.mark.parametrize("question", SENSITIVE)

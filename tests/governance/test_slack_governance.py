@@ -7,11 +7,15 @@ import json
 
 import pytest
 
+from bot.company import load_company
 from bot.slack import ids
-from bot.slack.blocks import PRIVATE_RESTRICTED_NOTE, PRIVATE_SENSITIVE_NOTE, SOURCES_REFUSED
+from bot.slack.blocks import SOURCES_REFUSED
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import CHANNEL, ask, posted_text
+
+PRIVATE_RESTRICTED_NOTE = load_company(None).replies.private_restricted_note
+PRIVATE_SENSITIVE_NOTE = load_company(None).replies.private_sensitive_note
 
 MANAGER, IC, GUEST = "UMGR", "UIC", "UGUEST"
 MANAGERS_CHANNEL = "CMANAGERS"
@@ -197,10 +201,11 @@ def test_audit_decisions_for_abstained_refused_and_invalid(gov_bot: RunningBot, 
 
 
 def test_oversized_question_is_capped_and_the_user_told(gov_bot: RunningBot, directory: FakeSlack) -> None:
-    long = "How many days of annual leave do I get per year? " + "Some more context about my situation. " * 80
+    long = "Some context about my situation. " * 80 + "How many days of annual leave do I get per year?"
     _answer(directory, gov_bot, long, user=IC)
     [answer] = directory.calls_to("chat.postMessage")
-    assert "I only read its first 2,000 characters" in posted_text(answer)
+    assert "I only read its last 2,000 characters" in posted_text(answer)  # the question at the end is kept
+    assert "25 days" in posted_text(answer)
     [entry] = gov_bot.stores.audit.export()
     assert entry.decision == "answered" and len(entry.question) <= 2_000
 

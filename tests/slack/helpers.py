@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.answer.result import AnswerResult, Source, Turn
-from bot.governance.access import Principals
+from bot.core.principals import Principals
+from bot.core.results import AnswerResult, Source, Turn
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_http import SlackSender, mention, message
 
@@ -53,9 +53,11 @@ class SpyService:
         self.inner = inner
         self.asked: list[tuple[str, list[Turn], Principals]] = []
 
-    def ask(self, question: str, *, history: Sequence[Turn] = (), principals: Principals = frozenset()) -> AnswerResult:
+    def ask(
+        self, question: str, *, history: Sequence[Turn] = (), principals: Principals = frozenset(), **kwargs: object
+    ) -> AnswerResult:
         self.asked.append((question, list(history), principals))
-        return self.inner.ask(question, history=history, principals=principals)
+        return self.inner.ask(question, history=history, principals=principals, **kwargs)
 
     def __getattr__(self, name: str):
         return getattr(self.inner, name)

@@ -68,8 +68,10 @@ def test_reply_in_a_thread_the_bot_never_answered_is_ignored(bot: RunningBot, fa
     assert fake_slack.calls_to("reactions.add") == []
 
 
-def test_follow_ups_can_be_switched_off(start_bot, fake_slack: FakeSlack) -> None:
-    bot = start_bot(answer_thread_followups=False)
+def test_follow_ups_can_be_switched_off(start_bot, fake_slack: FakeSlack, tmp_path) -> None:
+    channels = tmp_path / "channels.yaml"
+    channels.write_text("default:\n  answer_followups: false\n")
+    bot = start_bot(channels_file=channels)
     root = ask(bot.send, fake_slack)
     fake_slack.wait_for("chat.postMessage")
     ask(bot.send, fake_slack, "And for part-time staff?", thread_ts=root["ts"], at_bot=False)

@@ -2,7 +2,7 @@
 
 import json
 
-from bot.answer.result import AnswerResult, Source
+from bot.core.results import AnswerResult, Source
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_BLOCKS,

@@ -4,13 +4,17 @@ from pathlib import Path
 
 import yaml
 
+from bot.company import load_company
 from bot.slack import ids
-from bot.slack.blocks import GREETING, SUGGESTED_PROMPTS
 from bot.slack.listeners import EVENTS
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import DM, USER, posted_text
 from tests.slack.slack_http import message
+
+REPLIES = load_company(Path(__file__).resolve().parents[2] / "knowledge/company.yaml").replies
+GREETING = REPLIES.assistant_greeting
+SUGGESTED_PROMPTS = [p.model_dump() for p in REPLIES.suggested_prompts]
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
 

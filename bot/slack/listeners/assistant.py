@@ -10,7 +10,6 @@ from __future__ import annotations
 from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts
 from slack_sdk import WebClient
 
-from bot.slack.blocks import GREETING, SUGGESTED_PROMPTS
 from bot.slack.deps import SlackDeps
 from bot.slack.handler import submit_question
 from bot.slack.request import from_person, question_from
@@ -23,12 +22,15 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @assistant.thread_started
     def on_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
-        say(GREETING)
-        set_suggested_prompts(prompts=SUGGESTED_PROMPTS)
+        replies = deps.company.replies
+        say(replies.assistant_greeting)
+        if replies.suggested_prompts:
+            set_suggested_prompts(prompts=[p.model_dump() for p in replies.suggested_prompts])
 
     @assistant.user_message
     def on_user_message(payload: dict, body: dict, client: WebClient, set_status: SetStatus) -> None:
         if from_person(payload, deps.bot):
-            submit_question(deps, question_from(payload, body, deps.bot, "assistant"), client, set_status)
+            question = question_from(payload, body, deps.bot, "assistant", deps.channels.policy(payload["channel"]))
+            submit_question(deps, question, client, set_status)
 
     app.assistant(assistant)

@@ -1,4 +1,5 @@
-"""@policybot in a channel: answer in a thread under the question."""
+"""@policybot in a channel: answer in a thread under the question (unless the channel's policy
+disables the bot there: then a one-line note only the asker sees)."""
 
 from __future__ import annotations
 
@@ -17,5 +18,9 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_mention(event: dict, body: dict, client: WebClient) -> None:
         if not from_person(event, deps.bot):
             return
+        policy = deps.channels.policy(event["channel"])
+        if not policy.enabled:
+            client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=deps.company.replies.channel_disabled)
+            return
         surface = "dm" if str(event.get("channel", "")).startswith("D") else "mention"
-        submit_question(deps, question_from(event, body, deps.bot, surface), client)
+        submit_question(deps, question_from(event, body, deps.bot, surface, policy), client)

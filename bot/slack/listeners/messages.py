@@ -1,4 +1,5 @@
-"""Plain messages: DMs, and follow-ups in a thread the bot answered in.
+"""Plain messages: DMs, follow-ups in a thread the bot answered in, and every top-level message in
+an "ask-policies" channel (the channel policy's `answer_without_mention`).
 
 A mention outside a DM arrives twice, as `app_mention` and as `message`; the mention listener
 answers it, so this one skips messages that mention the bot there. In a DM there is no
@@ -23,9 +24,13 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_message(event: dict, body: dict, client: WebClient) -> None:
         if not from_person(event, deps.bot):
             return  # own and other bots' posts, edits, deletions, joins, ...
+        policy = deps.channels.policy(event["channel"])
+        in_thread = event.get("thread_ts") not in (None, event["ts"])
         if event.get("channel_type") == "im":
-            submit_question(deps, question_from(event, body, deps.bot, "dm"), client)
-        elif mentions(event.get("text", ""), deps.bot.user_id):
-            return  # the app_mention listener answers it
-        elif deps.settings.answer_thread_followups and event.get("thread_ts") not in (None, event["ts"]):
-            submit_question(deps, question_from(event, body, deps.bot, "followup"), client)
+            submit_question(deps, question_from(event, body, deps.bot, "dm", policy), client)
+        elif mentions(event.get("text", ""), deps.bot.user_id) or not policy.enabled:
+            return  # the app_mention listener answers it (or notes the bot is off here)
+        elif in_thread and policy.answer_followups:
+            submit_question(deps, question_from(event, body, deps.bot, "followup", policy), client)
+        elif not in_thread and policy.answer_without_mention:
+            submit_question(deps, question_from(event, body, deps.bot, "channel", policy), client)

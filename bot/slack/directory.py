@@ -1,6 +1,6 @@
 """Slack as the workspace directory: profiles (`users.info`) and user-group members (`usergroups.list`).
 
-The resolution rules live in `bot.governance.principals`; this is only the Slack adapter. Profiles
+The resolution rules live in `bot.governance.access`; this is only the Slack adapter. Profiles
 are cached in process memory for `PRINCIPALS_CACHE_TTL_S` (they hold names, which never go to
 Redis); each person's names are handed to the PII masker the first time they are fetched, so their
 name is masked in everything stored or logged from then on.
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.governance.principals import Profile
+from bot.governance.access import Profile
 
 log = logging.getLogger(__name__)
 

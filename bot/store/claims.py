@@ -14,7 +14,7 @@ from bot.store.redis_conn import degrade
 _RELEASE = "if redis.call('GET', KEYS[1]) == 'processing' then return redis.call('DEL', KEYS[1]) end return 0"
 
 
-class EventDeduplicator:
+class EventClaims:
     def __init__(self, redis: Redis, prefix: str, ttl_s: int) -> None:
         self._redis = redis
         self._keys = Keys(prefix)

@@ -1,0 +1,31 @@
+"""Build the question workflow for this process."""
+
+from __future__ import annotations
+
+from bot.answer.service import PolicyService, build_service
+from bot.assist.workflow import Assist
+from bot.config import Settings
+from bot.core.masking import Masker
+from bot.governance.pii import get_masker
+from bot.governance.sensitive import SensitiveDetector
+from bot.store.stores import Stores
+
+
+def build_assist(
+    settings: Settings,
+    *,
+    service: PolicyService | None = None,
+    stores: Stores | None = None,
+    masker: Masker | None = None,
+) -> Assist:
+    """The workflow over this process's service (the embedding model loads once), masker and Redis."""
+    service = service or build_service(settings)
+    company = service.company
+    return Assist(
+        settings=settings,
+        company=company,
+        service=service,
+        sensitive=SensitiveDetector.from_profile(company.sensitive, service.embeddings, settings.sensitive_threshold),
+        masker=masker or get_masker(settings),
+        stores=stores or Stores.from_settings(settings),
+    )
