@@ -10,6 +10,7 @@ SOURCES_BUTTON = "policybot_show_sources"  # action id of the "Sources" button u
 HOME_VIEW = "policybot_home"  # callback id of the App Home view
 
 SOURCES_COMMAND = "/policy-sources"
+ASK_SHORTCUT = "policybot_ask_about_message"  # callback id of the message shortcut
 
 EYES = "eyes"  # the "working on it" reaction
 

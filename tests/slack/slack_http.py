@@ -102,6 +102,21 @@ class SlackSender:
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
+    def shortcut(self, callback_id: str, *, user: str, channel: str, message: dict) -> httpx.Response:
+        """A message shortcut (`message_action`) used by `user` on `message` in `channel`."""
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": TEAM},
+            "user": {"id": user},
+            "channel": {"id": channel},
+            "message": message,
+            "message_ts": message["ts"],
+            "trigger_id": "1.2.3",
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
     def close(self) -> None:
         self.http.close()
 

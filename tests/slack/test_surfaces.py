@@ -70,6 +70,7 @@ def test_manifest_subscribes_exactly_the_registered_events() -> None:
 def test_manifest_declares_the_command_assistant_and_home() -> None:
     features = MANIFEST["features"]
     assert [c["command"] for c in features["slash_commands"]] == [ids.SOURCES_COMMAND]
+    assert [(s["type"], s["callback_id"]) for s in features["shortcuts"]] == [("message", ids.ASK_SHORTCUT)]
     assert features["assistant_view"]["suggested_prompts"] == SUGGESTED_PROMPTS
     assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
     assert "assistant:write" in MANIFEST["oauth_config"]["scopes"]["bot"]
