@@ -6,6 +6,7 @@ access-filtered) -> answer (LLM when configured, else extractive; abstain when u
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -19,6 +20,7 @@ from bot.answer.confidence import confidence
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
 from bot.answer.result import AnswerResult, Source, Turn
+from bot.answer.validity import validity_notes
 from bot.config import Settings
 from bot.governance.access import EVERYONE, Principals, principals_of
 from bot.governance.sanitize import sanitize_question
@@ -74,6 +76,7 @@ class PolicyService:
         self._bm25_mtime = -1.0
         self.extractive = ExtractiveAnswerer(UnitEmbeddingCache(self.embeddings), max_quotes=settings.max_answer_quotes)
         self.llm_answerer = _llm_answerer(settings, llm)
+        self.today = dt.date.today  # the day validity is decided for; tests inject their own
         self.chain = (
             RunnableLambda(self._prepare, name="prepare")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -167,7 +170,7 @@ class PolicyService:
             state.result = AnswerResult(question=state.question, answer=NO_INDEX_REPLY, kind="no_index")
             return state
         query = expand_query(state.query, self.settings.query_synonyms)
-        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters)
+        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
@@ -201,7 +204,8 @@ class PolicyService:
 
     def _result(self, state: _State, draft: Draft, conf: float, answerer: str, fallback: str | None) -> AnswerResult:
         sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]
-        answer = draft.text + (f"\n\n{state.notice}" if state.notice else "")
+        answer = draft.text + validity_notes((hit for hit, _ in draft.cited), self.today())
+        answer += f"\n\n{state.notice}" if state.notice else ""
         return AnswerResult(
             question=state.question,
             answer=answer,

@@ -33,7 +33,6 @@ def can_see(audience: Iterable[str], principals: Principals) -> bool:
 
 
 def chroma_where(principals: Principals) -> dict:
-    """A Chroma `where` clause that keeps current documents this asker may see."""
+    """A Chroma `where` clause that keeps the documents this asker may see."""
     clauses = [{"audience": {"$contains": p}} for p in sorted(principals)]
-    access = clauses[0] if len(clauses) == 1 else {"$or": clauses}
-    return {"$and": [{"superseded": False}, access]}
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
