@@ -9,10 +9,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.paths import project_root, resolve_setting_path
 from bot.retrieval.synonyms import DEFAULT_SYNONYMS
+
+PROJECT_ROOT = project_root()  # relative paths and `.env` are taken from here, not the current folder
 
 
 def _env(*names: str) -> AliasChoices:
@@ -22,7 +25,7 @@ def _env(*names: str) -> AliasChoices:
 class Settings(BaseSettings):
     """policybot settings; env var names are the upper-case field names unless aliased."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore", populate_by_name=True)
 
     # --- storage locations -------------------------------------------------------------
     data_dir: Path = Field(Path(".policybot"), validation_alias=_env("POLICYBOT_DATA_DIR", "data_dir"))
@@ -144,6 +147,11 @@ class Settings(BaseSettings):
     sensitive_threshold: float = 0.6  # cosine similarity to a description; tuned in tests/governance
     pii_slack_directory: bool = True  # at startup, feed every Slack member's full name to the PII masker
     question_refuse_chars: int = 12_000  # longer messages are refused; between MAX_QUESTION_CHARS and this: cut
+
+    @model_validator(mode="after")
+    def _paths_from_project_root(self) -> Settings:
+        self.data_dir, self.knowledge_dir = (resolve_setting_path(p, PROJECT_ROOT) for p in (self.data_dir, self.knowledge_dir))
+        return self
 
     # --- derived paths -----------------------------------------------------------------
     @property

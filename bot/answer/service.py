@@ -29,7 +29,7 @@ from bot.ingest.metadata import is_overdue
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings
 from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
-from bot.retrieval.index_files import bm25_dir
+from bot.retrieval.index_files import bm25_dir, no_index_message
 from bot.retrieval.synonyms import expand_query
 from bot.retrieval.vectorstore import open_vectorstore
 
@@ -43,7 +43,6 @@ GREETING_REPLY = (
     'Ask me something like "How many days of annual leave do I get?" and I\'ll quote the policy.'
 )
 EMPTY_REPLY = 'Please type a question about our policies, e.g. "What is the hotel limit in London?"'
-NO_INDEX_REPLY = "The policy index is empty — an admin needs to run `policybot ingest` first."
 
 
 @dataclass
@@ -70,7 +69,7 @@ class PolicyService:
         self.search_depth = max(search_depth or 0, settings.retrieval_k)
         self.collection_name = collection or settings.chroma_collection
         self.embeddings = load_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size)
-        self._store = open_vectorstore(settings, self.embeddings, self.collection_name)
+        self._store = None  # opened once an index exists: asking never creates a data folder
         self._bm25_lock = threading.Lock()
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
@@ -167,7 +166,9 @@ class PolicyService:
             return state
         searcher = self._searcher()
         if searcher is None:
-            state.result = AnswerResult(question=state.question, answer=NO_INDEX_REPLY, kind="no_index")
+            state.result = AnswerResult(
+                question=state.question, answer=no_index_message(self.settings, self.collection_name), kind="no_index"
+            )
             return state
         query = expand_query(state.query, self.settings.query_synonyms)
         search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters, today=self.today())
@@ -241,6 +242,7 @@ class PolicyService:
                 self._bm25 = Bm25Index.load(path.parent)
                 self._bm25_mtime = mtime
             bm25 = self._bm25
+            self._store = self._store or open_vectorstore(self.settings, self.embeddings, self.collection_name)
         if bm25 is None or not len(bm25):
             return None
         s = self.settings

@@ -11,6 +11,12 @@ def bm25_dir(settings: Settings, collection: str) -> Path:
     return settings.data_dir / "bm25" / collection
 
 
+def no_index_message(settings: Settings, collection: str) -> str:
+    """What to tell someone who asks before anything was ingested, naming the folder looked in."""
+    where = settings.chroma_host or bm25_dir(settings, collection).parent.parent
+    return f"The policy index is empty (looked in {where}) — an admin needs to run `policybot ingest` first."
+
+
 def registry_path(settings: Settings, collection: str) -> Path:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return settings.state_dir / f"registry-{collection}.json"
