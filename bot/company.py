@@ -45,7 +45,7 @@ class Replies(_Strict):
     assistant_greeting: str
     suggested_prompts: list[SuggestedPrompt]
     empty_question: str
-    no_index: str
+    no_index: str  # {where}
     abstain: str  # {where}
     truncated: str  # {limit}
     too_long: str  # {chars}, {limit}

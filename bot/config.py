@@ -11,8 +11,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.paths import project_root, resolve_setting_path
+
+PROJECT_ROOT = project_root()  # relative paths and `.env` are taken from here, not the current folder
 
 
 def _env(*names: str) -> AliasChoices:
@@ -22,7 +26,7 @@ def _env(*names: str) -> AliasChoices:
 class Settings(BaseSettings):
     """policybot settings; env var names are the upper-case field names unless aliased."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore", populate_by_name=True)
 
     # --- company data and channel policy (validated YAML files) --------------------------
     company_file: Path | None = None  # None: KNOWLEDGE_DIR/company.yaml (see bot/company.py)
@@ -89,6 +93,14 @@ class Settings(BaseSettings):
     sensitive_threshold: float = 0.6  # cosine similarity to a topic description; tuned in tests/governance
     audit_retention_days: int = 365
     question_refuse_chars: int = 12_000  # longer messages are refused; between MAX_QUESTION_CHARS and this: cut
+
+    @model_validator(mode="after")
+    def _paths_from_project_root(self) -> Settings:
+        self.data_dir, self.knowledge_dir = (resolve_setting_path(p, PROJECT_ROOT) for p in (self.data_dir, self.knowledge_dir))
+        self.company_file, self.channels_file = (
+            resolve_setting_path(p, PROJECT_ROOT) if p is not None else None for p in (self.company_file, self.channels_file)
+        )
+        return self
 
     # --- derived paths -----------------------------------------------------------------
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,20 @@ def test_cli_json_output(tmp_path, monkeypatch):
     data = json.loads(res.stdout)
     assert data["dataset"]["queries"] == 2 and "baseline" not in data
     assert data["policybot"]["retrieval"]["recall@5"] == 1.0 and "ndcg@5" in data["policybot"]["retrieval"]
+
+
+def test_golden_set_names_its_documents_without_a_symlink_loop():
+    knowledge = Path(__file__).resolve().parents[1] / "knowledge"
+    walked = [Path(folder) for folder, _, _ in os.walk(knowledge, followlinks=True)]
+    assert all("eval/docs" not in p.as_posix() for p in walked), "walking knowledge/ must not loop through eval/"
+    assert not [p for p in knowledge.rglob("*") if p.is_symlink()]
+    ds = load_dataset(knowledge / "eval")
+    assert ds.docs_dir == knowledge and ds.corpus_file is None and len(ds.queries) > 100
+
+
+def test_dataset_manifest_errors_name_the_file(tmp_path):
+    ev = tmp_path / "eval"
+    ev.mkdir()
+    (ev / "dataset.json").write_text('{"documents": ".."}')
+    with pytest.raises(ValueError, match=r"dataset\.json"):
+        load_dataset(ev)

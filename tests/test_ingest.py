@@ -91,9 +91,10 @@ def test_chunks_carry_title_section_page_and_audience(kb, model):
 
     managers = _chunks(settings, model, doc_id="hr/manager-compensation-guidelines.md")
     assert {tuple(m["audience"]) for _, m in managers} == {("managers",)}
-    old = _chunks(settings, model, doc_id="hr/remote-work-2024.md")
-    assert old and all(m["superseded"] for _, m in old)
-    assert not any(m["superseded"] for _, m in _chunks(settings, model, doc_id="hr/remote-work.md"))
+    old = _chunks(settings, model, doc_id="hr/remote-work-2024.md")  # replaced from 2026-02-01, decided when asked
+    assert old and all((m["valid_until"], m["superseded_by"]) == (20260201, "hr/remote-work.md") for _, m in old)
+    new = _chunks(settings, model, doc_id="hr/remote-work.md")
+    assert all((m["valid_from"], m["valid_until"]) == (20260201, 99991231) for _, m in new)
 
 
 def test_html_docx_and_plain_documents(kb, model):
@@ -221,3 +222,120 @@ def test_interrupted_ingest_leaves_the_previous_index_usable(kb, model, tmp_path
     assert result.kind == "answer" and "25" in result.answer
     report = Ingestor(settings, embeddings=model).ingest_folder()  # the next run finishes the job
     assert not report.skipped and len(report.updated) >= 10
+
+
+def _sections_doc(n: int, marker: str = "") -> str:
+    body = "\n\n".join(
+        f"## Section {i}\n\nRule {i}{marker}: badge holders may use meeting room {i} for up to {i % 9 + 1} hours a day."
+        for i in range(1, n + 1)
+    )
+    return f"---\ntitle: Room Booking Rules\n---\n# Room Booking Rules\n\n{body}\n"
+
+
+def test_one_edit_in_a_document_larger_than_a_batch_reembeds_one_chunk(tmp_path, model):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    rules = folder / "rooms.md"
+    rules.write_text(_sections_doc(600))  # 600 chunks: more than one indexing batch of 512
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, pii_enabled=False)
+    first = Ingestor(settings, embeddings=CountingEmbeddings(model)).ingest_folder()
+    assert first.chunks_total == 600
+    rules.write_text(rules.read_text().replace("Rule 7: badge holders", "Rule 7: all staff"))
+    counter = CountingEmbeddings(model)
+    report = Ingestor(settings, embeddings=counter).ingest_folder()
+    assert (counter.texts_embedded, report.chunks_deleted, report.chunks_total) == (1, 1, 600)
+
+
+def test_interrupted_ingest_never_leaves_a_large_document_half_indexed(tmp_path, model):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    rules = folder / "rooms.md"
+    rules.write_text(_sections_doc(600, marker=" (v1)"))
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, pii_enabled=False)
+    Ingestor(settings, embeddings=model).ingest_folder()
+    rules.write_text(_sections_doc(600, marker=" (v2)"))  # every chunk changes
+    with pytest.raises(KeyboardInterrupt):  # killed after 512 embeddings
+        Ingestor(settings, embeddings=ExplodingEmbeddings(model, allowed=512)).ingest_folder()
+    texts = [t for t, _ in _chunks(settings, model, doc_id="rooms.md")]
+    assert len(texts) == 600 and all("(v1)" in t for t in texts), "the old version stays whole until the new one is"
+
+
+def _pdf(path: Path, title: str, blocks: list[tuple[str, object]]) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="Letter")
+    pdf.set_title(title)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    for kind, value in blocks:
+        if kind == "h":
+            pdf.set_font("Helvetica", "B", 14)
+            pdf.multi_cell(0, 8, str(value), new_x="LMARGIN", new_y="NEXT")
+        elif kind == "p":
+            pdf.set_font("Helvetica", "", 11)
+            pdf.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_font("Helvetica", "", 10)
+            with pdf.table(line_height=6, first_row_as_headings=True) as table:
+                for row in value:  # type: ignore[attr-defined]
+                    cells = table.row()
+                    for cell in row:
+                        cells.cell(cell)
+    path.write_bytes(bytes(pdf.output()))
+
+
+def test_pdf_table_rows_are_quoted_with_their_column_headers(tmp_path, model):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    rows = [
+        ["Benefit", "Maximum per trip", "Excess"],
+        ["Emergency medical expenses", "$1,000,000", "None"],
+        ["Lost or stolen baggage", "$2,500", "$100"],
+        ["Missed connection", "$750", "$50"],
+    ]
+    blocks = [("h", "1. Benefits and excess"), ("p", "The table lists each benefit."), ("t", rows)]
+    _pdf(folder / "cover.pdf", "Trip Cover Summary", blocks)
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, pii_enabled=False)
+    Ingestor(settings, embeddings=model).ingest_folder()
+    chunks = _chunks(settings, model, doc_id="cover.pdf")
+    assert {m["section"] for _, m in chunks} == {"1. Benefits and excess"}, "the heading is not glued to the title"
+    answer = PolicyService(settings).ask("What is the excess for lost or stolen baggage?").answer
+    assert "Benefit: Lost or stolen baggage · Maximum per trip: $2,500 · Excess: $100" in answer
+
+
+def test_bundled_pdf_baggage_excess_is_labelled(kb):
+    answer = PolicyService(kb[0]).ask("What is the excess for lost or stolen baggage?").answer
+    assert "Maximum per person per trip: $2,500 ($500 per item) · Excess: $100" in answer
+
+
+def test_bad_front_matter_names_the_file_field_and_expected_form(tmp_path, model):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    body = "# Lockers\n\nLockers are emptied every Friday evening.\n"
+    (folder / "good.md").write_text("---\ntitle: Lockers\neffective_date: 2026-01-01\n---\n" + body)
+    (folder / "bad-date.md").write_text("---\ntitle: Lockers\neffective_date: 2026-13-01\n---\n" + body)
+    (folder / "vague-review.md").write_text("---\ntitle: Lockers\nreview_by: next year\n---\n" + body)
+    (folder / "broken-yaml.md").write_text("---\ntitle: Lockers\nowner: [People Ops\n---\n" + body)
+    (folder / "guide.docx").write_bytes((REPO / "knowledge/hr/learning-budget.docx").read_bytes())
+    (folder / "guide.docx.meta.yaml").write_text("title: Guide\nexpires: soon\n")
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, pii_enabled=False)
+    report = Ingestor(settings, embeddings=model).ingest_folder()
+    reasons = dict(report.skipped)
+    assert report.added == ["good.md"]
+    assert reasons["bad-date.md"].startswith("bad-date.md: invalid front matter: field 'effective_date'")
+    assert "YYYY-MM-DD" in reasons["bad-date.md"] and "'2026-13-01'" in reasons["bad-date.md"]
+    assert "field 'review_by'" in reasons["vague-review.md"] and "'next year'" in reasons["vague-review.md"]
+    assert reasons["broken-yaml.md"].startswith("broken-yaml.md: broken YAML front matter at line ")
+    assert reasons["guide.docx"].startswith("guide.docx.meta.yaml: invalid front matter: field 'expires'")
+    assert not any("Traceback" in r or "ValueError" in r or "\n" in r for r in reasons.values())
+
+    from bot.cli.app import app
+    from bot.config import get_settings
+
+    get_settings.cache_clear()  # read the environment below, not an earlier test's
+    env = {"POLICYBOT_DATA_DIR": str(tmp_path / "data"), "KNOWLEDGE_DIR": str(folder), "PII_ENABLED": "false"}
+    shown = CliRunner().invoke(app, ["ingest"], env=env)
+    assert shown.exit_code == 0 and "vague-review.md" in shown.stdout and "Traceback" not in shown.stdout
+    as_json = CliRunner().invoke(app, ["ingest", "--json"], env=env)
+    assert "field 'review_by'" in as_json.stdout

@@ -7,6 +7,7 @@ Callers hand in a cleaned question (`bot.assist` sanitises it once for every sur
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -19,6 +20,7 @@ from bot import metrics
 from bot.answer.confidence import confidence
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
+from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
 from bot.config import Settings
 from bot.core.chunks import chunk_body, is_overdue
@@ -28,7 +30,7 @@ from bot.governance.sanitize import sanitize_question
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings
 from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
-from bot.retrieval.index_files import bm25_dir
+from bot.retrieval.index_files import bm25_dir, index_location
 from bot.retrieval.synonyms import expand_query
 from bot.retrieval.vectorstore import open_vectorstore
 
@@ -73,13 +75,14 @@ class PolicyService:
         self.search_depth = max(search_depth or 0, settings.retrieval_k)
         self.collection_name = collection or settings.chroma_collection
         self.embeddings = load_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size)
-        self._store = open_vectorstore(settings, self.embeddings, self.collection_name)
+        self._store = None  # opened once an index exists: asking never creates a data folder
         self._bm25_lock = threading.Lock()
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
         self._warm_stop = threading.Event()
         self.extractive = ExtractiveAnswerer(UnitEmbeddingCache(self.embeddings), max_quotes=settings.max_answer_quotes)
         self.llm_answerer = _llm_answerer(settings, llm)
+        self.today = dt.date.today  # the day validity is decided for; tests inject their own
         self.chain = (
             RunnableLambda(self._prepare, name="prepare")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -190,10 +193,13 @@ class PolicyService:
             return state
         searcher = self._searcher()
         if searcher is None:
-            state.result = AnswerResult(question=state.question, answer=self.company.replies.no_index, kind="no_index")
+            where = index_location(self.settings, self.collection_name)
+            state.result = AnswerResult(
+                question=state.question, answer=self.company.replies.no_index.format(where=where), kind="no_index"
+            )
             return state
         query = expand_query(state.query, self.company.synonyms)
-        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters)
+        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
@@ -227,9 +233,10 @@ class PolicyService:
 
     def _result(self, state: _State, draft: Draft, conf: float, answerer: str, fallback: str | None) -> AnswerResult:
         sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]
+        answer = draft.text + validity_notes((hit for hit, _ in draft.cited), self.today())
         return AnswerResult(
             question=state.question,
-            answer=draft.text,
+            answer=answer,
             kind="answer",
             confidence=conf,
             sources=sources,
@@ -260,6 +267,7 @@ class PolicyService:
                 self._bm25 = Bm25Index.load(path.parent)
                 self._bm25_mtime = mtime
             bm25 = self._bm25
+            self._store = self._store or open_vectorstore(self.settings, self.embeddings, self.collection_name)
         if bm25 is None or not len(bm25):
             return None
         s = self.settings

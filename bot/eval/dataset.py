@@ -2,7 +2,10 @@
 
     DATASET/
       corpus.jsonl      {"_id", "title", "text", "metadata"?}   -- or --
-      docs/             real files (may be a symlink); doc id = path relative to docs/
+      docs/             real files; doc id = path relative to docs/          -- or --
+      dataset.json      {"docs": "<folder, relative to the dataset folder>"}: the documents live
+                        elsewhere (the golden set's are its parent, knowledge/) without a symlink
+                        loop that never ends for tools walking the tree
       queries.jsonl     {"_id", "text", "metadata"?}
       qrels/test.tsv    query-id <TAB> corpus-id <TAB> score   (with a header line)
       answers.jsonl     {"query-id", "answerable", "answers", "must_contain", "evidence"}  (optional)
@@ -50,7 +53,7 @@ class Dataset:
     qrels: dict[str, dict[str, int]]  # query id -> {doc id: graded relevance}
     expected: dict[str, Expected]  # query id -> expectations (empty without answers.jsonl)
     corpus_file: Path | None = None
-    docs_dir: Path | None = None  # resolved (the golden set's docs/ is a symlink)
+    docs_dir: Path | None = None  # resolved (docs/, or the folder dataset.json names)
     corpus_filter_keys: frozenset[str] = frozenset()  # scalar metadata keys present on corpus lines
 
     @property
@@ -94,16 +97,16 @@ def load_dataset(root: Path) -> Dataset:
     if not root.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {root}")
     corpus_file = root / "corpus.jsonl"
-    docs = root / "docs"
+    docs = _docs_folder(root)
     if corpus_file.is_file():
         docs_dir = None
         filter_keys = _corpus_metadata_keys(corpus_file)
-    elif docs.exists():
+    elif docs is not None:
         corpus_file, docs_dir, filter_keys = None, docs.resolve(), frozenset()
         if not docs_dir.is_dir():
             raise FileNotFoundError(f"{docs} does not lead to a folder")
     else:
-        raise FileNotFoundError(f"{root} has neither corpus.jsonl nor docs/")
+        raise FileNotFoundError(f"{root} has neither corpus.jsonl, docs/ nor a dataset.json naming its docs folder")
     queries_file = root / "queries.jsonl"
     if not queries_file.is_file():
         raise FileNotFoundError(f"{queries_file} not found")
@@ -129,6 +132,20 @@ def load_dataset(root: Path) -> Dataset:
         docs_dir=docs_dir,
         corpus_filter_keys=filter_keys,
     )
+
+
+def _docs_folder(root: Path) -> Path | None:
+    """`docs/` when present, else the folder `dataset.json` names (relative to the dataset folder)."""
+    if (root / "docs").exists():
+        return root / "docs"
+    manifest = root / "dataset.json"
+    if not manifest.is_file():
+        return None
+    try:
+        docs = json.loads(manifest.read_text(encoding="utf-8"))["docs"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f'{manifest}: expected {{"docs": "<folder>"}} ({type(exc).__name__}: {exc})') from exc
+    return root / str(docs)
 
 
 def _jsonl(path: Path) -> Iterator[dict]:

@@ -31,13 +31,13 @@ def strip_page_furniture(pages: list[tuple[int | None, str]]) -> list[tuple[int 
         return pages
     edge_counts: Counter[str] = Counter()
     for _, text in pages:
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("|")]  # tables are content
         edge_counts.update({_DIGITS.sub("#", ln) for ln in lines[:3] + lines[-3:]})
     threshold = max(2, (len(pages) + 1) // 2)
     furniture = {key for key, n in edge_counts.items() if n >= threshold}
     cleaned = []
     for page, text in pages:
-        lines = [ln for ln in text.splitlines() if _DIGITS.sub("#", ln.strip()) not in furniture]
+        lines = [ln for ln in text.splitlines() if ln.startswith("|") or _DIGITS.sub("#", ln.strip()) not in furniture]
         cleaned.append((page, "\n".join(lines)))
     return cleaned
 
@@ -55,8 +55,20 @@ def mark_pdf_headings(text: str) -> str:
     return "\n".join(out)
 
 
+def paragraphs_and_tables(text: str) -> str:
+    """One PDF line per paragraph block, except that a table's lines stay together as one block."""
+    blocks: list[str] = []
+    for line in (ln for ln in text.splitlines() if ln.strip()):
+        if blocks and line.startswith("|") and blocks[-1].startswith("|"):
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks)
+
+
 def join_wrapped_lines(text: str) -> str:
-    """PDF text wraps mid-sentence; rejoin lines that continue a paragraph."""
+    """PDF text wraps mid-sentence; rejoin lines that continue a paragraph (run after `mark_pdf_headings`,
+    so that a numbered heading is never glued onto the line before it, such as the title)."""
     out: list[str] = []
     for line in text.splitlines():
         prev = out[-1] if out else ""

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
-import yaml
+from bot.ingest.front_matter import MetadataError, read_front_matter, read_yaml_metadata, validate_metadata
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 HTML_BOILERPLATE = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "iframe", "svg")
@@ -51,8 +50,11 @@ def load_document(path: Path, doc_id: str, *, max_line_chars: int) -> LoadedDocu
         raise SkipDocument("empty file")
     try:
         segments, metadata = loader(data)
+        metadata = validate_metadata(metadata)
     except SkipDocument:
         raise
+    except MetadataError as exc:
+        raise SkipDocument(f"{path.name}: {exc}") from None
     except Exception as exc:  # a corrupt file of any format: report it, keep going
         raise SkipDocument(f"corrupt or unreadable {suffix[1:].upper()}: {type(exc).__name__}: {exc}") from exc
     metadata = {**metadata, **_sidecar_metadata(path)}
@@ -75,12 +77,8 @@ def _decode_text(data: bytes) -> str:
 
 
 def _load_markdown(data: bytes) -> tuple[list[tuple[int | None, str]], dict]:
-    text = _decode_text(data)
-    try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        raise SkipDocument(f"invalid YAML front matter: {exc}") from exc
-    return [(None, post.content)], dict(post.metadata)
+    metadata, body = read_front_matter(_decode_text(data))
+    return [(None, body)], metadata
 
 
 def _load_html(data: bytes) -> tuple[list[tuple[int | None, str]], dict]:
@@ -132,14 +130,12 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 
 def _load_pdf(data: bytes) -> tuple[list[tuple[int | None, str]], dict]:
-    from pypdf import PdfReader
+    from bot.ingest.pdf import EncryptedPdf, read_pdf
 
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise SkipDocument("encrypted PDF (password required)")
-    pages = [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
-    info = reader.metadata or {}
-    metadata = {k: str(info[f"/{k.title()}"]) for k in ("title", "subject") if info.get(f"/{k.title()}")}
+    try:
+        pages, metadata = read_pdf(data, markdown_table)
+    except EncryptedPdf:
+        raise SkipDocument("encrypted PDF (password required)") from None
     if not any(text.strip() for _, text in pages):
         raise SkipDocument("PDF has no extractable text (scanned image?)")
     return pages, metadata
@@ -181,10 +177,11 @@ def _sidecar_metadata(path: Path) -> dict:
     if not sidecar.exists():
         return {}
     try:
-        loaded = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SkipDocument(f"invalid metadata sidecar {sidecar.name}: {exc}") from exc
-    return loaded if isinstance(loaded, dict) else {}
+        return validate_metadata(read_yaml_metadata(sidecar.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SkipDocument(f"{sidecar.name}: unreadable metadata sidecar: {exc}") from exc
+    except MetadataError as exc:
+        raise SkipDocument(f"{sidecar.name}: {exc}") from None
 
 
 _LOADERS: dict[str, Callable[[bytes], tuple[list[tuple[int | None, str]], dict]]] = {

@@ -7,6 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from bot.core.principals import normalise_audience
+from bot.retrieval.validity import ALWAYS, FOREVER, iso_day_number
 
 _OWNER = re.compile(r"^(?P<team>[^(#]*?)\s*\(?(?P<channel>#[\w.-]+)?\)?\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
@@ -25,6 +26,7 @@ def document_metadata(raw: dict, doc_id: str, text: str) -> dict:
         "owner_channel": channel,
         "effective_date": _iso(raw.get("effective_date")),
         "review_by": _iso(raw.get("review_by")),
+        "expires": _iso(raw.get("expires")),
         "version": str(raw.get("version") or ""),
         "url": str(raw.get("url") or ""),
         "audience": normalise_audience(raw.get("audience")),
@@ -33,6 +35,25 @@ def document_metadata(raw: dict, doc_id: str, text: str) -> dict:
     extra = raw.get("extra_metadata") or {}
     meta.update({k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool))})
     return meta
+
+
+def validity_windows(entries: dict[str, dict], superseded_by: dict[str, str]) -> dict[str, list[int]]:
+    """Per document, `[valid_from, valid_until)` as `yyyymmdd` days (see bot/retrieval/validity.py).
+
+    `entries` maps doc id -> {"effective_date", "expires"} (ISO text or empty); `superseded_by`
+    maps an old doc id -> its successor. A successor without an effective date replaces its
+    predecessor at once; a document that replaces nothing applies from day 0 (a future one is
+    answered with "takes effect on").
+    """
+    successors = set(superseded_by.values())
+    windows: dict[str, list[int]] = {}
+    for doc_id, entry in entries.items():
+        start = iso_day_number(entry.get("effective_date"), ALWAYS) if doc_id in successors else ALWAYS
+        end = iso_day_number(entry.get("expires"), FOREVER)
+        if doc_id in superseded_by:
+            end = min(end, iso_day_number(entries[superseded_by[doc_id]].get("effective_date"), ALWAYS))
+        windows[doc_id] = [start, end]
+    return windows
 
 
 def _owner(owner: object, team: object, channel: object) -> tuple[str, str]:

@@ -13,7 +13,8 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from pathlib import Path
 
 from langchain_core.documents import Document
@@ -24,10 +25,16 @@ from bot.company import load_company
 from bot.config import Settings
 from bot.core.progress import ProgressCallback
 from bot.ingest.chunking import chunk_document
-from bot.ingest.cleaning import join_wrapped_lines, mark_pdf_headings, normalise_text, strip_page_furniture
+from bot.ingest.cleaning import (
+    join_wrapped_lines,
+    mark_pdf_headings,
+    normalise_text,
+    paragraphs_and_tables,
+    strip_page_furniture,
+)
 from bot.ingest.duplicates import doc_signature, find_duplicates
 from bot.ingest.loaders import LoadedDocument, SkipDocument
-from bot.ingest.metadata import document_metadata
+from bot.ingest.metadata import document_metadata, validity_windows
 from bot.ingest.report import IngestReport
 from bot.ingest.sources import DocumentSource, folder_sources
 from bot.retrieval.embeddings import LazyEmbeddings, model_path, token_counter
@@ -35,7 +42,7 @@ from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_pa
 from bot.retrieval.vectorstore import open_vectorstore
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "1"  # bump when chunking or cleaning changes, to re-chunk everything once
+PIPELINE_VERSION = "2"  # bump when chunking or cleaning changes, to re-chunk everything once
 Transform = Callable[[list[str]], list[str]]
 
 
@@ -68,8 +75,12 @@ class Ingestor:
         progress: ProgressCallback | None = None,
         collection: str | None = None,
         skip_exact_duplicates: bool = True,
+        batch_chunks: int = 512,
     ) -> None:
+        """`batch_chunks`: chunks per indexing call (one encode call; whole documents, so a larger
+        document gets a batch of its own)."""
         self.settings = settings
+        self.batch_chunks = batch_chunks
         self.collection = collection or settings.chroma_collection
         self.embeddings = embeddings or LazyEmbeddings(
             settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size
@@ -123,10 +134,14 @@ class Ingestor:
                 "supersedes": meta["supersedes"],
                 "title": meta["title"],
                 "signature": doc["signature"],
+                "effective_date": meta["effective_date"],
+                "expires": meta["expires"],
             }
 
-        # Derived state: superseded documents and exact duplicates are kept out of retrieval.
+        # Derived state: validity windows (decided against the day at question time) and exact
+        # duplicates (kept out of the index).
         superseded_by = {old: doc_id for doc_id, e in entries.items() for old in e["supersedes"] if old in entries}
+        windows = validity_windows(entries, superseded_by)
         exact, near = find_duplicates(
             {d: tuple(e["signature"]) for d, e in entries.items()}, self.settings.near_duplicate_threshold
         )
@@ -142,6 +157,7 @@ class Ingestor:
             and s.doc_id not in loaded
             and (
                 known[s.doc_id].get("superseded_by") != superseded_by.get(s.doc_id)
+                or known[s.doc_id].get("window") != windows[s.doc_id]
                 or known[s.doc_id].get("duplicate_of") != duplicates_of.get(s.doc_id)
             )
         ]
@@ -153,13 +169,17 @@ class Ingestor:
         for doc_id, (_, meta, segments) in loaded.items():
             if doc_id in duplicates_of:
                 continue
-            meta["superseded"] = doc_id in superseded_by
-            meta["superseded_by"] = superseded_by.get(doc_id, "")
+            meta["valid_from"], meta["valid_until"] = windows[doc_id]
+            if doc_id in superseded_by:
+                successor = entries[superseded_by[doc_id]]
+                meta["superseded_by"] = superseded_by[doc_id]
+                meta["successor_title"] = successor["title"]
             doc_chunks = chunk_document(segments, meta, count_tokens=self.count_tokens, max_tokens=self.settings.chunk_max_tokens)
             entries[doc_id]["chunks"] = len(doc_chunks)
             chunks.extend(doc_chunks)
         for doc_id, entry in entries.items():
             entry["superseded_by"] = superseded_by.get(doc_id)
+            entry["window"] = windows[doc_id]
             entry["duplicate_of"] = duplicates_of.get(doc_id)
 
         report.stage_seconds["chunk"] = time.perf_counter() - t_chunk
@@ -167,15 +187,7 @@ class Ingestor:
         vectorstore, record_manager = self._open()
         counting = CountingEmbeddings(self.embeddings, self._embedding_progress(len(chunks)))
         vectorstore._embedding_function = counting  # the store embeds through our counter
-        result = index(
-            chunks,
-            record_manager,
-            vectorstore,
-            cleanup="incremental",
-            source_id_key="source",
-            batch_size=512,  # one encode call per 512 chunks: less padding than small calls
-            key_encoder="sha256",
-        )
+        result = _index_whole_documents(chunks, record_manager, vectorstore, self.batch_chunks)
         gone = set() if partial else set(known) - present
         gone |= {d for d in duplicates_of if known.get(d, {}).get("chunks")}
         report.chunks_deleted = result["num_deleted"] + self._delete_sources(gone, vectorstore, record_manager)
@@ -228,8 +240,7 @@ class Ingestor:
         segments = doc.segments
         if doc.fmt == "pdf":
             segments = strip_page_furniture(segments)
-            segments = [(p, mark_pdf_headings(join_wrapped_lines(normalise_text(t)))) for p, t in segments]
-            segments = [(p, "\n\n".join(line for line in t.splitlines() if line.strip())) for p, t in segments]
+            segments = [(p, paragraphs_and_tables(join_wrapped_lines(mark_pdf_headings(normalise_text(t))))) for p, t in segments]
             title = str(doc.metadata.get("title") or "")
             if title and segments:
                 page, text = segments[0]
@@ -302,6 +313,42 @@ class Ingestor:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(registry, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
+
+
+def _index_whole_documents(chunks: list[Document], record_manager, vectorstore, batch_chunks: int) -> dict[str, int]:
+    """LangChain `index()` over batches of whole documents, summing its counts.
+
+    Incremental cleanup runs after every batch and deletes the batch's sources' chunks not seen in
+    that batch, so a document split across batches would lose (and re-embed) its later chunks, and
+    a crash between batches would leave it half-indexed. Whole-document batches avoid both.
+    """
+    totals = {"num_added": 0, "num_updated": 0, "num_skipped": 0, "num_deleted": 0}
+    for batch in _document_batches(chunks, batch_chunks):
+        result = index(
+            batch,
+            record_manager,
+            vectorstore,
+            cleanup="incremental",
+            source_id_key="source",
+            batch_size=len(batch),  # the whole batch in one call: documents are never split
+            key_encoder="sha256",
+        )
+        for key in totals:
+            totals[key] += result[key]  # type: ignore[literal-required]
+    return totals
+
+
+def _document_batches(chunks: list[Document], limit: int) -> Iterator[list[Document]]:
+    """Consecutive chunks grouped into batches of at most `limit` chunks, never splitting a document."""
+    batch: list[Document] = []
+    for _, group in groupby(chunks, key=lambda chunk: chunk.metadata["source"]):
+        doc_chunks = list(group)
+        if batch and len(batch) + len(doc_chunks) > limit:
+            yield batch
+            batch = []
+        batch.extend(doc_chunks)
+    if batch:
+        yield batch
 
 
 def _default_transform(settings: Settings) -> Transform | None:

@@ -1,11 +1,13 @@
 """Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank, filters inside both.
 
-The access filter and the superseded filter are part of the Chroma `where` clause and of the BM25
-weight mask, so a chunk a person may not see is never a candidate, not merely dropped later.
+The access filter and the validity filter (documents that apply on the day asked, see
+bot/retrieval/validity.py) are part of the Chroma `where` clause and of the BM25 weight mask, so a
+chunk a person may not see, or that does not apply today, is never a candidate, not merely dropped later.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +20,7 @@ from pydantic import ConfigDict
 from bot.core.principals import Principals, can_see, principals_of
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.filters import chroma_where
+from bot.retrieval.validity import applies_on, valid_where
 
 
 @dataclass
@@ -72,17 +75,20 @@ class HybridSearcher:
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         query_embedding: list[float] | None = None,
+        today: dt.date | None = None,
     ) -> SearchResult:
+        """The `k` best chunks this asker may see among documents that apply on `today` (default: the real day)."""
         import time
 
         filters = dict(filters or {})
+        today = today or dt.date.today()
         t0 = time.perf_counter()
         embedding = query_embedding or self.embeddings.embed_query(query)
         t1 = time.perf_counter()
-        dense = self._dense(embedding, principals, filters)
+        dense = self._dense(embedding, principals, filters, today)
         t2 = time.perf_counter()
-        key = (principals, tuple(sorted((k_, str(v)) for k_, v in filters.items())))
-        mask = self.bm25.mask(key, lambda m: _allowed(m, principals, filters))
+        key = (principals, tuple(sorted((k_, str(v)) for k_, v in filters.items())), today)
+        mask = self.bm25.mask(key, lambda m: _allowed(m, principals, filters, today))
         lexical = self.bm25.search(query, self.candidate_k, weight_mask=mask)
         t3 = time.perf_counter()
         hits: dict[str, Hit] = {}
@@ -99,10 +105,10 @@ class HybridSearcher:
         best = max((sim for _, sim in dense), default=0.0)
         return SearchResult(ranked, embedding, best, timings)
 
-    def _dense(self, embedding: list[float], principals: Principals, filters: dict) -> list[tuple[Document, float]]:
-        where = chroma_where(principals)
-        if filters:
-            where = {"$and": [*where["$and"], *({key: value} for key, value in filters.items())]}
+    def _dense(
+        self, embedding: list[float], principals: Principals, filters: dict, today: dt.date
+    ) -> list[tuple[Document, float]]:
+        where = {"$and": [chroma_where(principals), *valid_where(today), *({key: value} for key, value in filters.items())]}
         n = min(self.candidate_k, max(1, len(self.bm25)))
         res = self.collection.query(
             query_embeddings=[embedding], n_results=n, where=where, include=["documents", "metadatas", "distances"]
@@ -113,8 +119,8 @@ class HybridSearcher:
         ]
 
 
-def _allowed(meta: dict, principals: Principals, filters: Mapping[str, object]) -> bool:
-    if meta.get("superseded"):
+def _allowed(meta: dict, principals: Principals, filters: Mapping[str, object], today: dt.date) -> bool:
+    if not applies_on(meta, today):
         return False
     if not can_see(meta.get("audience") or ["everyone"], principals):
         return False

@@ -11,6 +11,11 @@ def bm25_dir(settings: Settings, collection: str) -> Path:
     return settings.data_dir / "bm25" / collection
 
 
+def index_location(settings: Settings, collection: str) -> str:
+    """Where the index is looked for (the Chroma server, or the data folder), for messages."""
+    return str(settings.chroma_host or bm25_dir(settings, collection).parent.parent)
+
+
 def registry_path(settings: Settings, collection: str) -> Path:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return settings.state_dir / f"registry-{collection}.json"

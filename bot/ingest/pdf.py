@@ -1,0 +1,90 @@
+"""PDF pages as text with tables as pipe tables, in reading order (pdfplumber).
+
+A table keeps its header row, so the answerer quotes each row with its column names, as for
+Markdown tables. A table continued on the next page without a repeated header gets the header of
+the table it continues.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+Rows = list[list[str]]
+ToTable = Callable[[Rows], str]
+FURNITURE_LINES = 2  # at most this many lines (page header/footer) between a table and the page edge
+
+
+class EncryptedPdf(Exception):
+    """The PDF needs a password."""
+
+
+def read_pdf(data: bytes, to_table: ToTable) -> tuple[list[tuple[int | None, str]], dict]:
+    """(page number, text) per page and the title/subject metadata.
+
+    `to_table(rows) -> str` renders rows (the first is the header) as a pipe table. Raises
+    `EncryptedPdf`, or pdfplumber/pdfminer errors for a corrupt file.
+    """
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        if exc.args and isinstance(exc.args[0], PDFPasswordIncorrect):
+            raise EncryptedPdf from None
+        raise
+    with pdf:
+        pages: list[tuple[int | None, str]] = []
+        previous_header: list[str] | None = None  # header of a table that ends its page
+        for page in pdf.pages:
+            blocks, last_header = _page_blocks(page, previous_header, to_table)
+            pages.append((page.page_number, "\n".join(block for block in blocks if block.strip())))
+            previous_header = last_header
+        info = pdf.metadata or {}
+    metadata = {key.lower(): str(info[key]) for key in ("Title", "Subject") if info.get(key)}
+    return pages, metadata
+
+
+def _page_blocks(page, continued_header: list[str] | None, to_table: ToTable) -> tuple[list[str], list[str] | None]:
+    """Text bands and tables of one page, top to bottom; also the header of a table ending the page."""
+    tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    boxes = [table.bbox for table in tables]
+    text_only = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
+    blocks: list[str] = []
+    top = 0.0
+    last_header: list[str] | None = None
+    for i, table in enumerate(tables):
+        blocks.append(_band_text(text_only, top, table.bbox[1]))
+        rows: Rows = [[cell or "" for cell in row] for row in table.extract()]
+        starts_page = i == 0 and _only_furniture(blocks[-1])
+        if starts_page and continued_header and rows and rows[0] != continued_header and len(rows[0]) == len(continued_header):
+            rows = [continued_header, *rows]
+        blocks.append(to_table(rows))
+        top = table.bbox[3]
+        last_header = rows[0] if rows else None
+    tail = _band_text(text_only, top, page.height)
+    blocks.append(tail)
+    return blocks, (last_header if _only_furniture(tail) else None)
+
+
+def _only_furniture(text: str) -> bool:
+    return len([line for line in text.splitlines() if line.strip()]) <= FURNITURE_LINES
+
+
+def _band_text(page, top: float, bottom: float) -> str:
+    if bottom - top < 1:
+        return ""
+    return page.crop((0, top, page.width, bottom), strict=False).extract_text() or ""
+
+
+def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    return (
+        x0 - 1 <= obj.get("x0", -1)
+        and obj.get("x1", 1e9) <= x1 + 1
+        and top - 1 <= obj.get("top", -1)
+        and obj.get("bottom", 1e9) <= bottom + 1
+    )
