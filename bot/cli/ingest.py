@@ -1,4 +1,4 @@
-"""`policybot ingest [PATH] [--rebuild] [--json] [--strict]`."""
+"""`policybot ingest [PATH] [--rebuild] [--json] [--strict] [--show-masked]`."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ def ingest(
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest everything again."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file was skipped."),
+    show_masked: bool = typer.Option(
+        False, "--show-masked", help="List every span masked in the indexed documents (type, document, offset; no values)."
+    ),
 ) -> None:
     """Load, clean, mask, chunk and index policy documents (incremental: unchanged files cost nothing)."""
-    from bot.ingest.pipeline import run_ingest
+    from bot.ingest.pipeline import NoNamesSource, masked_spans, run_ingest
 
     settings = get_settings()
     try:
@@ -29,12 +32,24 @@ def ingest(
             report = run_ingest(settings, path, rebuild=rebuild, progress=progress)
     except FileNotFoundError as exc:
         fail(str(exc))
+    except NoNamesSource as exc:
+        fail(f"ingestion refused: {exc}")
+    masked = masked_spans(settings) if show_masked else None
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), **({"masked_all": masked} if masked is not None else {})})
     else:
         _print_report(report)
+        if masked is not None:
+            _print_masked(masked)
     if strict and report.skipped:
         raise typer.Exit(2)
+
+
+def _print_masked(rows: list[dict]) -> None:
+    table = Table("type", "document", "page", "offset", title=f"Masked spans in the index ({len(rows)})")
+    for row in rows:
+        table.add_row(row["type"], row["doc"], "" if row["page"] is None else str(row["page"]), f"{row['start']}-{row['end']}")
+    console.print(table)
 
 
 def _print_report(report: IngestReport) -> None:

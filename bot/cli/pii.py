@@ -47,6 +47,11 @@ def pii_eval(
                 f"  {entity:<14} recall {_fmt(m['recall'])}  precision {_fmt(m['precision'])}"
                 f"  (gold {m['gold']}, predicted {m['predicted']}, masked other PII {m['masked_other_pii']})"
             )
+        docs = result["synth_documents"]["entities"]
+        typer.echo(
+            "  as documents (ingest): "
+            + "; ".join(f"{e} recall {_fmt(m['recall'])} precision {_fmt(m['precision'])}" for e, m in docs.items() if m["gold"])
+        )
         typer.echo("  not covered: " + ", ".join(f"{t} ({n})" for t, n in synth["not_covered"].items()))
         w = result["wnut17_person"]
         typer.echo(

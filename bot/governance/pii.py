@@ -42,15 +42,19 @@ from presidio_analyzer.predefined_recognizers import (
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 from presidio_anonymizer.entities import RecognizerResult as AnonymizerSpan
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from bot.company import load_company
 from bot.config import Settings
+from bot.governance.pii_documents import certain_name, ner_regions
 from bot.governance.pii_recognizers import (
     BankAccountRecognizer,
+    BusinessIdRecognizer,
     CandidatePhoneRecognizer,
     CardRecognizer,
     ContextPhoneRecognizer,
+    DateGuardRecognizer,
     NamesListRecognizer,
     OfflineEmailRecognizer,
 )
@@ -68,11 +72,15 @@ PLACEHOLDERS = {
     "IP_ADDRESS": "IP",
     "BANK_ACCOUNT": "BANK_ACCOUNT",
 }
+# Business data that is never masked: a detection of a GUARDED_TYPES type lying wholly inside one
+# of these is dropped ("01.07.2025" is a date, "policy number 4471 2290 1183" is not a phone).
+GUARD_ENTITIES = frozenset({"DATE_TIME", "BUSINESS_ID"})
+GUARDED_TYPES = frozenset({"PHONE_NUMBER", "BANK_ACCOUNT", "IP_ADDRESS"})
 # Regions whose national formats phonenumbers validates ("+CC" numbers validate from any region;
 # US covers all of NANP, Canada included). Tried in order on each candidate until one fits it.
 PHONE_REGIONS = ("US", "GB", "IN", "DE", "FR", "AU", "IE", "NL", "ES", "IT", "CH", "SE", "BR")
 # Not "number" (Presidio's default): "routing number 021000021" is a bank account, not a phone.
-PHONE_CONTEXT = ["phone", "tel", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text", "reach"]
+PHONE_CONTEXT = ["phone", "tel", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text", "message", "reach"]
 SCORE_THRESHOLD = 0.4
 _NER_LABELS = frozenset({"PERSON", "PER"})
 _NON_NER_PIPES = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer"]
@@ -82,13 +90,15 @@ _CONTEXT_NOT_STOPWORDS = frozenset({"call"})
 
 @dataclass(frozen=True, slots=True)
 class PiiSpan:
-    """One detected piece of personal data; `entity_type` is Presidio's name (e.g. EMAIL_ADDRESS)."""
+    """One detected piece of personal data; `entity_type` is Presidio's name (e.g. EMAIL_ADDRESS),
+    `recognizer` the Presidio recognizer that found it (e.g. SpacyRecognizer)."""
 
     entity_type: str
     start: int
     end: int
     text: str
     score: float
+    recognizer: str = ""
 
 
 class _OfflineSpacyEngine(SpacyNlpEngine):
@@ -114,6 +124,26 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
 
     def get_supported_entities(self) -> list[str]:
         return ["PERSON"] if self.model else []
+
+    def process_regions(self, texts: list[str], regions: list[list[tuple[int, int]]]) -> list[NlpArtifacts]:
+        """Artifacts for whole texts with NER run only on the given character regions of each.
+
+        All regions go through one `nlp.pipe` batch; their entities are mapped back onto the
+        tokens of the whole text, so context words and patterns still see every token.
+        """
+        nlp = self.nlp["en"]
+        docs = [nlp.make_doc(text) for text in texts]
+        if self.model:
+            pieces = [(i, a, b) for i, spans in enumerate(regions) for a, b in spans]
+            found: list[list[Span]] = [[] for _ in texts]
+            for (i, a, _), piece in zip(pieces, nlp.pipe((texts[i][a:b] for i, a, b in pieces), batch_size=64), strict=True):
+                for ent in piece.ents:
+                    span = docs[i].char_span(a + ent.start_char, a + ent.end_char, label=ent.label_, alignment_mode="expand")
+                    if span is not None:
+                        found[i].append(span)
+            for doc, spans in zip(docs, found, strict=True):
+                doc.ents = filter_spans(spans)
+        return [self._doc_to_nlp_artifact(doc, "en") for doc in docs]
 
     def is_stopword(self, word: str, language: str) -> bool:
         return word.lower() not in _CONTEXT_NOT_STOPWORDS and super().is_stopword(word, language)
@@ -146,6 +176,8 @@ def _build_analyzer(spacy_model: str | None, names: NamesListRecognizer) -> Anal
         IpRecognizer(),
         BankAccountRecognizer(),
         names,
+        DateGuardRecognizer(),
+        BusinessIdRecognizer(),
     ]
     if nlp_engine.model:
         recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
@@ -187,6 +219,12 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
         if all(span.end <= k.start or span.start >= k.end for k in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
+
+
+def _document_worthy(text: str, result: RecognizerResult) -> bool:
+    """In documents an NER person must be certain; everything else is kept."""
+    name = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+    return name != SpacyRecognizer.__name__ or certain_name(text, result.start, result.end)
 
 
 _PLACEHOLDER = re.compile(r"<([A-Za-z_]+_\d+)>")
@@ -238,8 +276,29 @@ class PiiMasker:
         return self._mask_spans(text, self.find(text))
 
     def mask_many(self, texts: list[str]) -> list[str]:
-        """`mask` for ingestion batches."""
+        """`mask` for a batch of texts."""
         return [self._mask_spans(text, spans) for text, spans in zip(texts, self.find_many(texts), strict=True)]
+
+    def find_documents(self, texts: list[str]) -> list[list[PiiSpan]]:
+        """`find` for policy documents, where masking is permanent: NER names only when certain.
+
+        NER runs only on the lines where a certain name can be (`pii_documents.ner_regions`), and
+        an NER name is kept only if `pii_documents.certain_name` holds; names-list matches and all
+        pattern detections are kept as in `find`.
+        """
+        if self._analyzer is None:
+            return [[] for _ in texts]
+        engine = self._analyzer.nlp_engine
+        regions = [ner_regions(text) if self.ner_enabled else [] for text in texts]
+        out = []
+        for text, artifacts in zip(texts, engine.process_regions(texts, regions), strict=True):
+            results = self._analyzer.analyze(text, language="en", nlp_artifacts=artifacts)
+            out.append(self._spans(text, results, keep=lambda r, text=text: _document_worthy(text, r)))
+        return out
+
+    def mask_documents(self, texts: list[str]) -> list[tuple[str, list[PiiSpan]]]:
+        """Masked document texts, each with the spans masked in it (offsets into the original)."""
+        return [(self._mask_spans(text, spans), spans) for text, spans in zip(texts, self.find_documents(texts), strict=True)]
 
     def pseudonymize(self, text: str) -> tuple[str, dict[str, str]]:
         """Numbered placeholders ("<PERSON_1>"), the same value always getting the same one.
@@ -273,14 +332,25 @@ class PiiMasker:
         folded = {placeholder.casefold(): value for placeholder, value in mapping.items()}
         return _PLACEHOLDER.sub(lambda m: folded.get(m.group(0).casefold(), m.group(0)), text)
 
-    def _spans(self, text: str, results: list[RecognizerResult]) -> list[PiiSpan]:
+    def _spans(self, text: str, results: list[RecognizerResult], keep=None) -> list[PiiSpan]:
+        """PII spans to mask: allowlisted contacts and business data (dates, identifiers) left out."""
         allowed = [m.span() for m in self._allow.finditer(text)] if self._allow else []
+        guards = [(r.start, r.end) for r in results if r.entity_type in GUARD_ENTITIES]
         spans = [
-            PiiSpan(r.entity_type, r.start, r.end, text[r.start : r.end], round(r.score, 3))
+            PiiSpan(
+                r.entity_type,
+                r.start,
+                r.end,
+                text[r.start : r.end],
+                round(r.score, 3),
+                (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""),
+            )
             for r in results
-            if r.entity_type in PLACEHOLDERS
+            if r.entity_type in PLACEHOLDERS and (keep is None or keep(r))
         ]
-        return _resolve_overlaps([s for s in spans if not _within(s, allowed)])
+        return _resolve_overlaps(
+            [s for s in spans if not _within(s, allowed) and not (s.entity_type in GUARDED_TYPES and _within(s, guards))]
+        )
 
     def _mask_spans(self, text: str, spans: list[PiiSpan]) -> str:
         return self._anonymize(text, spans, _MASK_OPERATORS) if spans else text

@@ -10,6 +10,9 @@ Matching is by character-span overlap. On presidio_synth_dev.json, per entity ty
 - types we detect but the dataset does not label (BANK_ACCOUNT) get no recall, and a prediction
   counts as a false positive only if it overlaps no gold span at all.
 
+`synth_documents` scores the same sentences as documents are masked at ingest (NER names only when
+certain, see pii_documents); `synth` is how questions are masked.
+
 On wnut17_dev.conll (chat-like text, tokens joined by spaces) only `person` is scored: span-level
 (overlap) and token-level recall/precision, without a names list (NER is the only name source).
 """
@@ -70,9 +73,11 @@ def load_conll_persons(path: Path) -> list[tuple[str, list[Gold], list[tuple[int
     return sentences
 
 
-def eval_synth(masker: PiiMasker, data: list[tuple[str, list[Gold]]]) -> dict:
+def eval_synth(masker: PiiMasker, data: list[tuple[str, list[Gold]]], *, documents: bool = False) -> dict:
+    """Per-entity scores; `documents` scores the stricter ingest masking (`PiiMasker.find_documents`)."""
     t0 = time.perf_counter()
-    predictions = masker.find_many([text for text, _ in data])
+    find = masker.find_documents if documents else masker.find_many
+    predictions = find([text for text, _ in data])
     seconds = time.perf_counter() - t0
     ours = set(PLACEHOLDERS)
     labelled = {g.entity_type for _, gold in data for g in gold}
@@ -155,6 +160,7 @@ def run(data_dir: Path, settings: Settings) -> dict[str, dict]:
         report[name] = {
             "build_s": build_s,
             "synth": eval_synth(masker, synth),
+            "synth_documents": eval_synth(masker, synth, documents=True),
             "wnut17_person": eval_wnut_persons(masker, wnut),
         }
     return report

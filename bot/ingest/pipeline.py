@@ -24,6 +24,7 @@ from langchain_core.indexing import index
 from bot.company import load_company
 from bot.config import Settings
 from bot.core.progress import ProgressCallback
+from bot.governance.pii_documents import NoNamesSource, names_source_problem
 from bot.ingest.chunking import chunk_document
 from bot.ingest.cleaning import (
     join_wrapped_lines,
@@ -42,8 +43,10 @@ from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_pa
 from bot.retrieval.vectorstore import open_vectorstore
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "2"  # bump when chunking or cleaning changes, to re-chunk everything once
-Transform = Callable[[list[str]], list[str]]
+PIPELINE_VERSION = "3"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
+# Masks a batch of texts: each masked text with the spans masked in it (objects with entity_type,
+# start, end; offsets into the text before masking), e.g. `PiiMasker.mask_documents`.
+Transform = Callable[[list[str]], list[tuple[str, list]]]
 
 
 class CountingEmbeddings(Embeddings):
@@ -136,6 +139,7 @@ class Ingestor:
                 "signature": doc["signature"],
                 "effective_date": meta["effective_date"],
                 "expires": meta["expires"],
+                "masked": doc.get("masked", []),
             }
 
         # Derived state: validity windows (decided against the day at question time) and exact
@@ -209,6 +213,7 @@ class Ingestor:
             self._rebuild_bm25(vectorstore)
             report.stage_seconds["bm25"] = time.perf_counter() - t_bm25
         report.chunks_total = vectorstore._collection.count()
+        report.masked = [span for doc_id in sorted(loaded) for span in masked_spans_of(doc_id, entries.get(doc_id, {}))]
         registry["docs"] = entries
         self._write_registry(registry)
         report.seconds = time.perf_counter() - started
@@ -249,12 +254,22 @@ class Ingestor:
         return [(p, normalise_text(t)) for p, t in segments]
 
     def _mask(self, loaded: dict[str, tuple[dict, dict, list]]) -> None:
-        """PII is masked here, before chunking and indexing: the one transform point."""
+        """PII is masked here, before chunking and indexing: the one transform point.
+
+        Each masked span is recorded on the document (type, page, offsets; never the value) and
+        logged the same way, so an admin can review what was masked (`policybot ingest --show-masked`).
+        """
         flat = [(doc_id, i) for doc_id, (_, _, segs) in loaded.items() for i in range(len(segs))]
         masked = self.transform([loaded[d][2][i][1] for d, i in flat])  # type: ignore[misc]
-        for (doc_id, i), text in zip(flat, masked):
-            segs = loaded[doc_id][2]
-            segs[i] = (segs[i][0], text)
+        for doc, _, _ in loaded.values():
+            doc["masked"] = []
+        for (doc_id, i), (text, spans) in zip(flat, masked, strict=True):
+            doc, _, segs = loaded[doc_id]
+            page = segs[i][0]
+            for span in spans:
+                doc["masked"].append([span.entity_type, page, span.start, span.end])
+                log.info("masked %s in %s (page %s) at %d-%d", span.entity_type, doc_id, page, span.start, span.end)
+            segs[i] = (page, text)
 
     def _embedding_progress(self, total: int) -> Callable[[int], None]:
         done = 0
@@ -354,13 +369,31 @@ def _document_batches(chunks: list[Document], limit: int) -> Iterator[list[Docum
 def _default_transform(settings: Settings) -> Transform | None:
     if not settings.pii_enabled:
         return None
+    problem = names_source_problem(settings)
+    if problem:
+        raise NoNamesSource(problem)
 
-    def mask_many(texts: list[str]) -> list[str]:
+    def mask_documents(texts: list[str]) -> list[tuple[str, list]]:
         from bot.governance.pii import get_masker  # built on first use: warm runs never need it
 
-        return get_masker(settings).mask_many(texts)
+        return get_masker(settings).mask_documents(texts)
 
-    return mask_many
+    return mask_documents
+
+
+def masked_spans_of(doc_id: str, entry: dict) -> list[dict]:
+    """A registry entry's masked spans as rows: type, document, page, start, end (no values)."""
+    return [{"type": t, "doc": doc_id, "page": page, "start": a, "end": b} for t, page, a, b in entry.get("masked", [])]
+
+
+def masked_spans(settings: Settings, collection: str | None = None) -> list[dict]:
+    """Every span masked in the indexed documents, as recorded by the last ingest of each."""
+    path = registry_path(settings, collection or settings.chroma_collection)
+    try:
+        docs = json.loads(path.read_text(encoding="utf-8")).get("docs", {})
+    except (OSError, ValueError):
+        return []
+    return [row for doc_id in sorted(docs) for row in masked_spans_of(doc_id, docs[doc_id])]
 
 
 def run_ingest(settings: Settings, path: Path | None = None, *, rebuild: bool = False, **kwargs) -> IngestReport:

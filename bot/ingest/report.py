@@ -22,6 +22,7 @@ class IngestReport:
     chunks_embedded: int = 0
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    masked: list[dict] = field(default_factory=list)  # spans masked this run: type, doc, page, start, end
 
     def to_dict(self) -> dict:
         data = asdict(self)
