@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answer.service import build_service
 from bot.config import get_settings
+from bot.retrieval.vectorstore import open_collection
 
 QUERIES = Path("knowledge/eval/queries.jsonl")
 
@@ -28,7 +29,7 @@ def main() -> None:
     service = build_service(get_settings())
     questions = [json.loads(line)["text"] for line in QUERIES.read_text().splitlines() if line]
     service.ask("warm up the model")
-    collection = service._store._collection
+    collection = open_collection(get_settings())
     model = service.embeddings.inner  # uncached: the floor pays for every embedding
     floor = []
     for q in questions:

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.ingest.pipeline import Ingestor
 from bot.retrieval.embeddings import load_embeddings
 from bot.retrieval.index_files import open_record_manager
-from bot.retrieval.vectorstore import open_vectorstore
+from bot.retrieval.vectorstore import open_collection, open_vectorstore
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
 
         cold = ingestor.ingest_folder()
         warm = ingestor.ingest_folder()
-        texts = open_vectorstore(settings, model)._collection.get(include=["documents"])["documents"]
+        texts = open_collection(settings).get(include=["documents"])["documents"]
         t = time.perf_counter()
         model.embed_documents(texts)
         floor = time.perf_counter() - t

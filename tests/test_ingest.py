@@ -12,7 +12,7 @@ from bot.answer.service import PolicyService
 from bot.config import Settings
 from bot.ingest.pipeline import CountingEmbeddings, Ingestor
 from bot.retrieval.embeddings import load_embeddings
-from bot.retrieval.vectorstore import open_vectorstore
+from bot.retrieval.vectorstore import open_collection
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE_FILES = sorted(
@@ -54,8 +54,7 @@ def kb(tmp_path_factory, model):
 
 
 def _chunks(settings: Settings, model, **where) -> list[tuple[str, dict]]:
-    store = open_vectorstore(settings, model)
-    data = store._collection.get(where=where or None, include=["documents", "metadatas"])
+    data = open_collection(settings).get(where=where or None, include=["documents", "metadatas"])
     return list(zip(data["documents"], data["metadatas"]))
 
 

@@ -14,7 +14,7 @@ from bot.cli.app import app
 from bot.config import Settings, get_settings
 from bot.ingest.pipeline import Ingestor, NoNamesSource, masked_spans
 from bot.retrieval.embeddings import load_embeddings
-from bot.retrieval.vectorstore import open_vectorstore
+from bot.retrieval.vectorstore import open_collection
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -63,7 +63,7 @@ def _folder(tmp_path: Path) -> Path:
 
 
 def _indexed_text(settings: Settings, model) -> str:
-    return " ".join(open_vectorstore(settings, model)._collection.get(include=["documents"])["documents"])
+    return " ".join(open_collection(settings).get(include=["documents"])["documents"])
 
 
 def test_default_settings_mask_names_keep_business_data_and_log_spans(tmp_path, model, caplog) -> None:

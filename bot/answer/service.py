@@ -32,7 +32,7 @@ from bot.retrieval.embeddings import load_embeddings
 from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
 from bot.retrieval.index_files import bm25_dir, index_location
 from bot.retrieval.synonyms import expand_query
-from bot.retrieval.vectorstore import open_vectorstore
+from bot.retrieval.vectorstore import open_collection
 
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|ok|okay)"
@@ -75,7 +75,7 @@ class PolicyService:
         self.search_depth = max(search_depth or 0, settings.retrieval_k)
         self.collection_name = collection or settings.chroma_collection
         self.embeddings = load_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_batch_size)
-        self._store = None  # opened once an index exists: asking never creates a data folder
+        self._collection = None  # opened once an index exists: asking never creates a data folder
         self._bm25_lock = threading.Lock()
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
@@ -267,12 +267,12 @@ class PolicyService:
                 self._bm25 = Bm25Index.load(path.parent)
                 self._bm25_mtime = mtime
             bm25 = self._bm25
-            self._store = self._store or open_vectorstore(self.settings, self.embeddings, self.collection_name)
+            self._collection = self._collection or open_collection(self.settings, self.collection_name)
         if bm25 is None or not len(bm25):
             return None
         s = self.settings
         return HybridSearcher(
-            self._store._collection,
+            self._collection,
             bm25,
             self.embeddings,
             candidate_k=s.candidate_k,

@@ -56,7 +56,7 @@ class BaselineRag:
                 ids.append(hashlib.sha256(f"{source.doc_id}\x00{n}\x00{piece}".encode()).hexdigest())
                 docs.append(Document(page_content=piece, metadata=dict(meta)))
         progress("baseline load", len(sources), len(sources))
-        collection = self.store._collection
+        collection = self.store.collection
         existing: set[str] = set()
         for start in range(0, len(ids), 5000):
             existing.update(collection.get(ids=ids[start : start + 5000], include=[])["ids"])
@@ -69,14 +69,14 @@ class BaselineRag:
         for start in range(0, len(todo), batch):
             progress("baseline embed", start, len(todo))
             part = todo[start : start + batch]
-            self.store.add_documents([d for _, d in part], ids=[i for i, _ in part])
+            self.store.langchain.add_documents([d for _, d in part], ids=[i for i, _ in part])
         progress("baseline embed", len(todo), len(todo))
         self.chunks_total = collection.count()
         self.chunks_embedded = len(todo)
 
     def search(self, query: str, k: int, filters: Mapping[str, object] | None = None) -> list[Document]:
         where = _where(filters or {})
-        return self.store.similarity_search(query, k=k, filter=where)
+        return self.store.langchain.similarity_search(query, k=k, filter=where)
 
 
 def _where(filters: Mapping[str, object]) -> dict | None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -40,7 +41,7 @@ from bot.ingest.report import IngestReport
 from bot.ingest.sources import DocumentSource, folder_sources
 from bot.retrieval.embeddings import LazyEmbeddings, model_path, token_counter
 from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_path
-from bot.retrieval.vectorstore import open_vectorstore
+from bot.retrieval.vectorstore import VectorStore, open_vectorstore
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "3"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
@@ -188,10 +189,9 @@ class Ingestor:
 
         report.stage_seconds["chunk"] = time.perf_counter() - t_chunk
         t_index = time.perf_counter()
-        vectorstore, record_manager = self._open()
         counting = CountingEmbeddings(self.embeddings, self._embedding_progress(len(chunks)))
-        vectorstore._embedding_function = counting  # the store embeds through our counter
-        result = _index_whole_documents(chunks, record_manager, vectorstore, self.batch_chunks)
+        vectorstore, record_manager = self._open(counting)  # the store embeds through our counter
+        result = _index_whole_documents(chunks, record_manager, vectorstore.langchain, self.batch_chunks)
         gone = set() if partial else set(known) - present
         gone |= {d for d in duplicates_of if known.get(d, {}).get("chunks")}
         report.chunks_deleted = result["num_deleted"] + self._delete_sources(gone, vectorstore, record_manager)
@@ -212,7 +212,7 @@ class Ingestor:
             t_bm25 = time.perf_counter()
             self._rebuild_bm25(vectorstore)
             report.stage_seconds["bm25"] = time.perf_counter() - t_bm25
-        report.chunks_total = vectorstore._collection.count()
+        report.chunks_total = vectorstore.collection.count()
         report.masked = [span for doc_id in sorted(loaded) for span in masked_spans_of(doc_id, entries.get(doc_id, {}))]
         registry["docs"] = entries
         self._write_registry(registry)
@@ -286,24 +286,24 @@ class Ingestor:
             return 0
         keys = record_manager.list_keys(group_ids=sorted(doc_ids))
         if keys:
-            vectorstore.delete(ids=keys)
+            vectorstore.collection.delete(ids=keys)
             record_manager.delete_keys(keys)
         return len(keys)
 
     def _rebuild_bm25(self, vectorstore) -> None:
         from bot.retrieval.bm25 import Bm25Index
 
-        data = vectorstore._collection.get(include=["documents", "metadatas"])
+        data = vectorstore.collection.get(include=["documents", "metadatas"])
         Bm25Index.build(data["ids"], data["documents"], data["metadatas"]).save(bm25_dir(self.settings, self.collection))
 
     # --- state -------------------------------------------------------------------------
-    def _open(self):
-        vectorstore = open_vectorstore(self.settings, self.embeddings, self.collection)
+    def _open(self, embeddings: Embeddings) -> tuple[VectorStore, Any]:
+        vectorstore = open_vectorstore(self.settings, embeddings, self.collection)
         return vectorstore, open_record_manager(self.settings, self.collection)
 
     def _drop(self) -> None:
-        vectorstore, _ = self._open()
-        vectorstore.delete_collection()
+        vectorstore, _ = self._open(self.embeddings)
+        vectorstore.langchain.delete_collection()
         open_record_manager(self.settings, self.collection, reset=True)
         registry_path(self.settings, self.collection).unlink(missing_ok=True)
         shutil.rmtree(bm25_dir(self.settings, self.collection), ignore_errors=True)
