@@ -162,6 +162,31 @@ def test_vote_on_a_non_answer_is_ignored(stores: Stores, settings: Settings) -> 
     assert dump(stores.redis, settings.redis_prefix) == {}
 
 
+def test_vote_before_the_answer_is_stored_waits_for_it(stores: Stores, settings: Settings) -> None:
+    fb, p = stores.feedback, settings.redis_prefix
+    assert not fb.vote("C1", "5.0", "bob", -1)  # not known to be ours: refused, nothing kept
+    assert fb.vote("C1", "5.0", "bob", -1, keep_pending=True)
+    assert fb.vote("C1", "5.0", "carol", 1, keep_pending=True)
+    assert fb.unvote("C1", "5.0", "carol", 1)
+    assert 0 < stores.redis.ttl(f"{p}:pending-votes:C1:5.0") <= fb.pending_ttl_s
+    assert fb.review_queue() == []
+
+    rec = answer(stores, "alice", ts="5.0")
+
+    [item] = fb.review_queue()
+    assert (item.record.ts, item.up, item.down) == (rec.ts, 0, 1)
+    assert stores.redis.exists(f"{p}:pending-votes:C1:5.0") == 0
+    assert stores.redis.smembers(f"{p}:user:bob:votes") == {"C1:5.0"}
+
+
+def test_forget_user_removes_a_pending_vote(stores: Stores, settings: Settings) -> None:
+    assert stores.feedback.vote("C1", "6.0", "alice", -1, keep_pending=True)
+    assert stores.forget_user("alice")["votes"] == 1
+    answer(stores, "bob", ts="6.0")
+    assert stores.feedback.review_queue() == []
+    assert not [k for k in stores.redis.scan_iter(f"{settings.redis_prefix}:*") if "alice" in k]
+
+
 def test_votes_expire_with_their_answer(stores: Stores, settings: Settings) -> None:
     rec = answer(stores, "U1")
     stores.feedback.vote("C1", rec.ts, "U2", 1)

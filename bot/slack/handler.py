@@ -76,8 +76,8 @@ def answer_question(deps: SlackDeps, req: SlackQuestion, client: WebClient, set_
             access = deps.principals.access(req.user, req.channel, deps.directory, is_dm=req.is_dm)
             plan = plan_answer(deps, req, history, access)
             ts, channel = deliver(deps, req, client, plan)
+            remember(deps, req, plan, channel, ts, started)  # first: votes on it may already be arriving
             handled = True
-        remember(deps, req, plan, channel, ts, started)
         audit(deps, req, plan.decision, plan.principals, plan.result)
         log.info(
             "answered %s:%s surface=%s kind=%s decision=%s sensitive=%s sources=%d chars=%d in %.0f ms",

@@ -106,6 +106,12 @@ class SlackSender:
     def close(self) -> None:
         self.http.close()
 
+    def __enter__(self) -> SlackSender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def message(channel: str, user: str, text: str, ts: str, *, channel_type: str = "channel", **extra: object) -> dict:
     return {
