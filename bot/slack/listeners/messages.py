@@ -3,7 +3,8 @@
 A mention outside a DM arrives twice, as `app_mention` and as `message`; the mention listener
 answers it, so this one skips messages that mention the bot there. In a DM there is no
 `app_mention`, so every DM is answered here. The question-message claim (`question_key`)
-makes either path answer at most once even if Slack sends both.
+makes either path answer at most once even if Slack sends both. In a thread, replies meant for
+someone else or that only say thanks are left alone (`etiquette`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.deps import SlackDeps
+from bot.slack.etiquette import is_followup_for_bot
 from bot.slack.handler import submit_question
 from bot.slack.request import from_person, mentions, question_from
 
@@ -27,5 +29,9 @@ def register(app: App, deps: SlackDeps) -> None:
             submit_question(deps, question_from(event, body, deps.bot, "dm"), client)
         elif mentions(event.get("text", ""), deps.bot.user_id):
             return  # the app_mention listener answers it
-        elif deps.settings.answer_thread_followups and event.get("thread_ts") not in (None, event["ts"]):
+        elif (
+            deps.settings.answer_thread_followups
+            and event.get("thread_ts") not in (None, event["ts"])
+            and is_followup_for_bot(event.get("text") or "", deps.bot.user_id)
+        ):
             submit_question(deps, question_from(event, body, deps.bot, "followup"), client)
