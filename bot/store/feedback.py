@@ -44,6 +44,18 @@ class ReviewItem(BaseModel):
     resolution: Resolution | None = None
 
 
+class DocumentFeedback(BaseModel):
+    """How the stored answers citing one document were rated (for the document's owner)."""
+
+    doc_id: str
+    title: str
+    source: str = ""  # file path in the knowledge folder
+    answers: int = 0  # stored answers citing it
+    up: int = 0
+    down: int = 0
+    open_reviews: int = 0
+
+
 class FeedbackStore:
     """Votes and reviews over `answers`; registers itself to apply pending votes on each save."""
 
@@ -263,6 +275,25 @@ class FeedbackStore:
             "resolved": resolved,
             "counters": {name: int(v) for name, v in counters.items()},
         }
+
+    def by_document(self) -> list[DocumentFeedback]:
+        """Votes on the stored answers grouped by cited document, most 👎 first.
+
+        An answer citing a document twice counts once for it; reads every stored answer.
+        """
+        self.answers.prune()
+        records = self.answers.load(self.redis.zrange(self.keys.answers, 0, -1))
+        docs: dict[str, DocumentFeedback] = {}
+        for item in self.annotate(list(records.values())):
+            for source in {s.doc_id: s for s in item.record.sources}.values():
+                doc = docs.setdefault(
+                    source.doc_id, DocumentFeedback(doc_id=source.doc_id, title=source.title, source=source.source)
+                )
+                doc.answers += 1
+                doc.up += item.up
+                doc.down += item.down
+                doc.open_reviews += item.state == "open"
+        return sorted(docs.values(), key=lambda d: (-d.down, -d.open_reviews, -d.answers, d.title))
 
     @degrade(None)
     def incr(self, name: str, by: int = 1) -> None:
