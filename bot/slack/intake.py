@@ -9,7 +9,9 @@ server turns into a 500 with a traceback. This gate checks, in order:
    computed over the raw bytes so an unsigned request is a 401 whatever its body;
 2. the body, parsed exactly as Bolt will parse it (`slack_bolt.request.internals.parse_body`):
    a JSON object with a string `type` (and an object `event`, when present), or a form
-   carrying a slash `command` or an interactivity `payload` object.
+   carrying a slash `command` or an interactivity `payload` object;
+3. the ids and parts Bolt extracts from every payload (`build_context`, `payload_utils`),
+   which raise on fields of the wrong type.
 """
 
 from __future__ import annotations
@@ -20,7 +22,18 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from slack_bolt.request.internals import parse_body
+from slack_bolt.context import BoltContext
+from slack_bolt.request.internals import build_context, parse_body
+from slack_bolt.request.payload_utils import (
+    to_action,
+    to_command,
+    to_event,
+    to_message,
+    to_options,
+    to_shortcut,
+    to_step,
+    to_view,
+)
 
 MAX_CLOCK_SKEW_S = 300  # Slack's documented replay window
 
@@ -71,4 +84,25 @@ def malformed(body: bytes, content_type: str | None) -> str | None:
         return "not a Slack event, command or interaction (no string `type`)"
     if "event" in parsed and not isinstance(parsed["event"], dict):
         return f"`event` is {type(parsed['event']).__name__}, not an object"
+    return _shape_error(parsed)
+
+
+# What Bolt extracts from every payload while dispatching it (its kwargs injection).
+_EXTRACTORS = (to_options, to_shortcut, to_action, to_view, to_command, to_event, to_message, to_step)
+
+
+def _shape_error(payload: dict) -> str | None:
+    """Bolt reads ids (team, user, channel, ...) and the action/view/event out of every payload
+    while dispatching; a field of the wrong type (`"channel": 5`, `"actions": null`) makes that
+    raise and Bolt answer 500. Run the same extraction here."""
+    try:
+        build_context(BoltContext({}), payload)
+        for extract in _EXTRACTORS:
+            extract(payload)
+        # the listener matchers then read the action's `action_id` and the view's `callback_id`
+        for part, key in ((to_action(payload), "action_id"), (to_view(payload), "callback_id")):
+            if part is not None and not isinstance(part.get(key), str):
+                return f"payload has no string `{key}`"
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        return f"payload fields have the wrong shape ({type(exc).__name__}: {exc})"
     return None

@@ -23,11 +23,18 @@ from starlette.routing import Route
 
 from bot.slack.app import SlackApp
 from bot.slack.health import health
-from bot.slack.intake import check
+from bot.slack.intake import Rejection, check
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+
+
+def reject(request: Request, rejection: Rejection, size: int) -> Response:
+    """Answer a refused request with its status and reason; one log line, no traceback."""
+    client = request.client.host if request.client else "?"
+    log.warning("rejected Slack request from %s: %d %s (%d bytes)", client, rejection.status, rejection.reason, size)
+    return Response(rejection.reason, status_code=rejection.status, media_type="text/plain")
 
 
 def create_web_app(slack: SlackApp) -> Starlette:
@@ -36,9 +43,7 @@ def create_web_app(slack: SlackApp) -> Starlette:
     async def events(request: Request) -> Response:
         body = await request.body()
         if rejection := check(body, request.headers, secret):
-            client = request.client.host if request.client else "?"
-            log.warning("rejected Slack request from %s: %d %s (%d bytes)", client, rejection.status, rejection.reason, len(body))
-            return Response(rejection.reason, status_code=rejection.status, media_type="text/plain")
+            return reject(request, rejection, len(body))
         bolt_request = to_bolt_request(request, body)
         return to_starlette_response(await run_in_threadpool(slack.bolt.dispatch, bolt_request))
 

@@ -3,6 +3,7 @@
 import json
 import logging
 import random
+from urllib.parse import quote
 
 import pytest
 
@@ -30,6 +31,11 @@ MALFORMED: dict[str, tuple[bytes | str, str]] = {
     "form that is not Slack's": ("name=alice&age=&&=%zz", FORM),
     "form payload not JSON": ("payload=%7Bnot-json", FORM),
     "form payload array": ("payload=%5B1%2C2%5D", FORM),
+    "event fields of the wrong type": (_callback({"type": "message", "channel": 5, "user": ["U1"], "ts": None}), JSON),
+    "authorizations [null]": ('{"type": "event_callback", "authorizations": [null], "event": {"type": "message"}}', JSON),
+    "actions null": ('{"type": "block_actions", "actions": null, "user": null}', JSON),
+    "view null": ('{"type": "view_submission", "view": null}', JSON),
+    "an action without action_id": ("payload=" + quote('{"type": "block_actions", "actions": [{}]}'), FORM),
     "invalid UTF-8": (b'{"type": "event_callback", "text": "\xff\xfe\xc3"}', JSON),
     "deep nesting": ("[" * 100_000 + "]" * 100_000, JSON),
     "deep nesting in an object": ('{"type": "event_callback", "event": ' + '{"a": ' * 50_000 + "1" + "}" * 50_001, JSON),
