@@ -47,16 +47,13 @@ def stores(settings: Settings) -> Stores:
 
 
 def answer(stores: Stores, user: str, channel: str = "C1", ts: str | None = None, **fields) -> AnswerRecord:
-    rec = AnswerRecord(
-        channel=channel,
-        ts=ts or f"{time.time():.6f}",
-        user=user,
-        question=f"question from {user}",
-        answer=f"answer for {user}",
-        sources=[Source(n=1, chunk_id="leave#1", doc_id="leave", title="Leave policy", quote="20 days")],
-        confidence=0.8,
-        **fields,
-    )
+    defaults = {
+        "question": f"question from {user}",
+        "answer": f"answer for {user}",
+        "sources": [Source(n=1, chunk_id="leave#1", doc_id="leave", title="Leave policy", quote="20 days")],
+        "confidence": 0.8,
+    }
+    rec = AnswerRecord(channel=channel, ts=ts or f"{time.time():.6f}", user=user, **(defaults | fields))
     stores.answers.save(rec)
     return rec
 
@@ -160,6 +157,31 @@ def test_vote_on_a_non_answer_is_ignored(stores: Stores, settings: Settings) -> 
     assert not stores.feedback.vote("C1", "123.456", "U2", -1)
     assert not stores.feedback.unvote("C1", "123.456", "U2", -1)
     assert dump(stores.redis, settings.redis_prefix) == {}
+
+
+def test_vote_before_the_answer_is_stored_waits_for_it(stores: Stores, settings: Settings) -> None:
+    fb, p = stores.feedback, settings.redis_prefix
+    assert not fb.vote("C1", "5.0", "bob", -1)  # not known to be ours: refused, nothing kept
+    assert fb.vote("C1", "5.0", "bob", -1, keep_pending=True)
+    assert fb.vote("C1", "5.0", "carol", 1, keep_pending=True)
+    assert fb.unvote("C1", "5.0", "carol", 1)
+    assert 0 < stores.redis.ttl(f"{p}:pending-votes:C1:5.0") <= fb.pending_ttl_s
+    assert fb.review_queue() == []
+
+    rec = answer(stores, "alice", ts="5.0")
+
+    [item] = fb.review_queue()
+    assert (item.record.ts, item.up, item.down) == (rec.ts, 0, 1)
+    assert stores.redis.exists(f"{p}:pending-votes:C1:5.0") == 0
+    assert stores.redis.smembers(f"{p}:user:bob:votes") == {"C1:5.0"}
+
+
+def test_forget_user_removes_a_pending_vote(stores: Stores, settings: Settings) -> None:
+    assert stores.feedback.vote("C1", "6.0", "alice", -1, keep_pending=True)
+    assert stores.forget_user("alice")["votes"] == 1
+    answer(stores, "bob", ts="6.0")
+    assert stores.feedback.review_queue() == []
+    assert not [k for k in stores.redis.scan_iter(f"{settings.redis_prefix}:*") if "alice" in k]
 
 
 def test_votes_expire_with_their_answer(stores: Stores, settings: Settings) -> None:
@@ -371,6 +393,47 @@ def test_cli_resolve(cli: CliRunner, stores: Stores) -> None:
     assert stores.feedback.stats()["resolved"] == 1
     again = cli.invoke(app, ["feedback", "resolve", "C1", "1.0", "--note", "fixed"])
     assert again.exit_code == 1 and "not in the review queue" in again.stderr
+
+
+def test_cli_feedback_list_shows_the_answer_and_what_resolve_needs(cli: CliRunner, stores: Stores) -> None:
+    bad = answer(stores, "U1", channel="C0123ABCD", ts="1700000000.123456", answer="You get 20 days of annual leave [1].")
+    stores.feedback.vote(bad.channel, bad.ts, "U3", -1)
+
+    listed = cli.invoke(app, ["feedback", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "C0123ABCD 1700000000.123456" in listed.stdout
+    assert "You get 20 days" in listed.stdout
+    assert "feedback resolve CHANNEL TS" in " ".join(listed.stdout.split())
+
+    shown = cli.invoke(app, ["feedback", "show", "C0123ABCD", "1700000000.123456"])
+    assert shown.exit_code == 0, shown.output
+    assert "You get 20 days of annual leave [1]." in shown.stdout and "[1] Leave policy" in shown.stdout
+    assert "👎 1" in shown.stdout and "review open" in shown.stdout
+    missing = cli.invoke(app, ["feedback", "show", "C0123ABCD", "1.0"])
+    assert missing.exit_code == 1 and "no stored answer C0123ABCD 1.0" in missing.stderr
+
+    resolved = cli.invoke(app, ["feedback", "resolve", "C0123ABCD", "1700000000.123456", "--note", "doc fixed"])
+    assert resolved.exit_code == 0, resolved.output
+
+
+def test_cli_feedback_stats_reads_for_a_policy_owner(cli: CliRunner, stores: Stores) -> None:
+    good, bad = answer(stores, "U1", ts="1.0"), answer(stores, "U2", ts="2.0")
+    answer(stores, "U2", ts="3.0", kind="abstain")
+    stores.feedback.vote("C1", good.ts, "U3", 1)
+    stores.feedback.vote("C1", bad.ts, "U3", -1)
+    stores.feedback.vote("C1", bad.ts, "U4", -1)
+
+    out = cli.invoke(app, ["feedback", "stats"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.stdout.split())
+    assert "{" not in text and "by_kind" not in text and "counters" not in text  # no internals
+    assert "Answers stored 3" in text and "answered 2 (67%)" in text and "not found in the policies 1 (33%)" in text
+    assert "Ratings 👍 1 · 👎 2 · 33% positive" in text and "Reviews 1 open · 0 resolved" in text
+    assert "Ratings by document" in text and "Leave policy (leave): 3 answers · 👍 1 👎 2 · 1 open review" in text
+
+    totals = json.loads(cli.invoke(app, ["feedback", "stats", "--json"]).stdout)
+    [leave] = totals["documents"]
+    assert (leave["doc_id"], leave["answers"], leave["up"], leave["down"], leave["open_reviews"]) == ("leave", 3, 1, 2, 1)
 
 
 def test_cli_audit_export_json(cli: CliRunner, stores: Stores) -> None:

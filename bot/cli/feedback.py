@@ -1,8 +1,7 @@
-"""policybot feedback: list rated answers, show stats, resolve reviews."""
+"""policybot feedback: list answers with their ratings, show one in full, stats for policy owners, resolve reviews."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -49,39 +48,116 @@ def list_answers(
     negative: Annotated[bool, typer.Option("--negative", help="Only answers with a 👎.")] = False,
     limit: Annotated[int, typer.Option(min=1)] = 50,
 ) -> None:
-    """Recent answers with their 👍/👎 counts and review state, newest first."""
+    """Recent answers with their 👍/👎 counts and review state, newest first.
+
+    The first column is the answer's CHANNEL TS, as `feedback show` and `feedback resolve` take it.
+    """
     with open_stores() as stores:
         items = stores.feedback.annotate(stores.answers.recent(limit, negative_only=negative))
     if as_json:
         print_json([item.model_dump(mode="json") for item in items])
         return
-    table = Table("when", "user", "question", "confidence", "👍", "👎", "review")
+    if not items:
+        console.print("No rated answers yet." if negative else "No answers stored yet.")
+        return
     for item in items:
         rec = item.record
-        table.add_row(
-            datetime.fromtimestamp(rec.created_at).strftime("%Y-%m-%d %H:%M"),
-            escape(rec.user),
-            escape(rec.question),  # user text: never rich markup
-            f"{rec.confidence:.2f}",
-            str(item.up),
-            str(item.down),
-            _STATE[item.state],
-        )
-    console.print(table)
+        review = f" · review {item.state}" if item.state != "none" else ""
+        # plain text, never rich markup (user text); soft_wrap keeps CHANNEL TS copyable in one piece
+        out(f"{rec.channel} {rec.ts} · {_when(rec.created_at)} · 👍 {item.up} 👎 {item.down}{review}")
+        out(f"  Q: {_excerpt(rec.question)}")
+        out(f"  A: {_excerpt(rec.answer)}")
+    if any(item.state == "open" for item in items):
+        out("Full answer: policybot feedback show CHANNEL TS · close a review: policybot feedback resolve CHANNEL TS --note '…'")
+
+
+@feedback_app.command()
+def show(channel: str, ts: str, as_json: JsonOpt = False) -> None:
+    """One answer in full: question, answer, cited sources, votes and review."""
+    with open_stores() as stores:
+        record = stores.answers.get(channel, ts)
+        items = stores.feedback.annotate([record]) if record else []
+    if not items:
+        err_console.print(f"error: no stored answer {channel} {ts} (see `policybot feedback list`)", markup=False)
+        raise typer.Exit(1)
+    [item] = items
+    if as_json:
+        print_json(item.model_dump(mode="json"))
+        return
+    rec = item.record
+    console.print(f"[bold]{rec.channel} {rec.ts}[/] · {_when(rec.created_at)} · {rec.kind} · asked by {escape(rec.user)}")
+    console.print("[bold]Question[/]", escape(rec.question), sep="\n")
+    console.print("[bold]Answer[/]", escape(rec.answer), sep="\n")
+    if rec.sources:
+        console.print("[bold]Sources[/]")
+        for src in rec.sources:
+            where = " › ".join(part for part in (src.title, src.section) if part)
+            console.print(f"[{src.n}] {escape(where)} ({escape(src.source or src.doc_id)})", markup=False)
+    review = f"review {item.state}" if item.state != "none" else "no review"
+    console.print(f"👍 {item.up} · 👎 {item.down} · {review}")
+    if item.resolution:
+        res = item.resolution
+        console.print(f"resolved by {res.reviewer} on {_when(res.resolved_at)}: {res.note}", markup=False)
 
 
 @feedback_app.command()
 def stats(as_json: JsonOpt = False) -> None:
-    """Answer, vote and review totals."""
+    """How the answers are doing: answered vs not, ratings, the review queue, and ratings per document."""
     with open_stores() as stores:
         totals = stores.feedback.stats()
+        documents = stores.feedback.by_document()
     if as_json:
-        print_json(totals)
+        print_json({**totals, "documents": [d.model_dump() for d in documents]})
         return
-    table = Table("metric", "value")
-    for name, value in totals.items():
-        table.add_row(name, json.dumps(value) if isinstance(value, dict) else str(value))
+    stored = totals["answers_stored"]
+    table = Table("", "", show_header=False, box=None)
+    table.add_row("Answers stored", str(stored))
+    for kind, count in sorted(totals["by_kind"].items(), key=lambda kv: -kv[1]):
+        table.add_row(f"  {_KINDS.get(kind, kind)}", f"{count}{_share(count, stored)}")
+    up, down = totals["votes_up"], totals["votes_down"]
+    satisfaction = f" · {totals['satisfaction']:.0%} positive" if totals["satisfaction"] is not None else ""
+    table.add_row("Ratings", f"👍 {up} · 👎 {down}{satisfaction}")
+    table.add_row("Reviews", f"{totals['review_queue']} open · {totals['resolved']} resolved")
+    for name, count in totals["counters"].items():
+        table.add_row(name.replace("_", " "), str(count))
     console.print(table)
+    if documents:
+        console.print("[bold]Ratings by document[/] (stored answers citing it)")
+        for doc in documents:
+            reviews = f" · {doc.open_reviews} open review{'s' * (doc.open_reviews != 1)}" if doc.open_reviews else ""
+            out(
+                f"  {doc.title} ({doc.source or doc.doc_id}): {doc.answers} answer{'s' * (doc.answers != 1)} · 👍 {doc.up} 👎 {doc.down}{reviews}"
+            )
+    if totals["review_queue"]:
+        console.print("Open reviews: policybot feedback list --negative")
+
+
+_KINDS = {
+    "answer": "answered",
+    "abstain": "not found in the policies",
+    "greeting": "greetings",
+    "invalid": "empty question",
+    "no_index": "no index",
+}
+
+
+def out(line: str) -> None:
+    """Print a line verbatim (no markup) without hard wrapping."""
+    console.print(line, markup=False, soft_wrap=True)
+
+
+def _share(count: int, total: int) -> str:
+    return f" ({count / total:.0%})" if total else ""
+
+
+def _when(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s).strftime("%Y-%m-%d %H:%M")
+
+
+def _excerpt(text: str, chars: int = 160) -> str:
+    """The answer on one line, cut to `chars` (the full text: `feedback show`)."""
+    line = " ".join(text.split())
+    return line if len(line) <= chars else line[: chars - 1] + "…"
 
 
 @feedback_app.command()

@@ -17,14 +17,22 @@ def vote_value(reaction: str) -> int | None:
 
 
 def on_reaction(deps: SlackDeps, event: dict, *, added: bool) -> None:
-    """Record or withdraw a vote; reactions on anything but a bot answer are ignored by the store."""
+    """Record or withdraw a vote; reactions on anything but a bot answer are ignored by the store.
+
+    A vote on a message of ours whose answer record is not stored yet (the reaction raced the
+    save) is kept pending and counted when the record lands.
+    """
     value = vote_value(event.get("reaction", ""))
     item = event.get("item") or {}
     user = event.get("user")
     if value is None or item.get("type") != "message" or not user or user == deps.bot.user_id:
         return
     feedback = deps.stores.feedback
-    counted = (feedback.vote if added else feedback.unvote)(item["channel"], item["ts"], user, value)
+    if added:
+        ours = event.get("item_user") == deps.bot.user_id
+        counted = feedback.vote(item["channel"], item["ts"], user, value, keep_pending=ours)
+    else:
+        counted = feedback.unvote(item["channel"], item["ts"], user, value)
     if counted:
         metrics.VOTES.labels("up" if value > 0 else "down", "added" if added else "removed").inc()
     log.info("reaction %s on %s:%s by %s counted=%s", "added" if added else "removed", item["channel"], item["ts"], user, counted)

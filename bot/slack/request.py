@@ -66,8 +66,13 @@ def strip_mentions(text: str, bot_user_id: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def mentioned_users(text: str) -> list[str]:
+    """The user ids mentioned (`<@U…>`) in a message's text, in order."""
+    return [m.group(1) for m in _MENTION.finditer(text or "")]
+
+
 def mentions(text: str, user_id: str) -> bool:
-    return any(m.group(1) == user_id for m in _MENTION.finditer(text or ""))
+    return user_id in mentioned_users(text)
 
 
 def from_person(event: dict, bot: BotIdentity) -> bool:

@@ -3,12 +3,14 @@
 Bolt's Starlette `SlackRequestHandler.handle` calls the synchronous `App.dispatch` inside the
 event loop, so one slow dispatch (Redis claim, a slash-command ack wait) would stall every other
 request. We reuse the adapter's request/response converters and run dispatch in Starlette's
-thread pool instead.
+thread pool instead. `intake.check` turns away unsigned (401) or malformed (400) requests before
+Bolt sees them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -21,13 +23,28 @@ from starlette.routing import Route
 
 from bot.slack.app import SlackApp
 from bot.slack.health import health
+from bot.slack.intake import Rejection, check
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 
 
+def reject(request: Request, rejection: Rejection, size: int) -> Response:
+    """Answer a refused request with its status and reason; one log line, no traceback."""
+    client = request.client.host if request.client else "?"
+    log.warning("rejected Slack request from %s: %d %s (%d bytes)", client, rejection.status, rejection.reason, size)
+    return Response(rejection.reason, status_code=rejection.status, media_type="text/plain")
+
+
 def create_web_app(slack: SlackApp) -> Starlette:
+    secret = slack.deps.settings.slack_signing_secret or ""
+
     async def events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
+        body = await request.body()
+        if rejection := check(body, request.headers, secret):
+            return reject(request, rejection, len(body))
+        bolt_request = to_bolt_request(request, body)
         return to_starlette_response(await run_in_threadpool(slack.bolt.dispatch, bolt_request))
 
     async def metrics(request: Request) -> Response:

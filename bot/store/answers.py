@@ -6,6 +6,7 @@ Feedback, `/policy-sources` and human review all look answers up by their Slack 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 from redis import Redis
@@ -42,15 +43,21 @@ class AnswerRecord(BaseModel):
 
 
 class AnswerStore:
-    """Answers live `retention_days` (None: until erased) and are indexed by time and asker."""
+    """Answers live `retention_days` (None: until erased) and are indexed by time and asker.
+
+    `after_save` callbacks run once a record is stored (the feedback store applies the votes
+    that arrived before their answer was saved).
+    """
 
     def __init__(self, redis: Redis, prefix: str, retention_days: int | None = None) -> None:
         self.redis = redis
         self.keys = Keys(prefix)
         self.ttl_s = retention_days * DAY_S if retention_days is not None else None
+        self.after_save: list[Callable[[AnswerRecord], object]] = []
 
     @degrade(None)
     def save(self, record: AnswerRecord) -> None:
+        """Store `record` and index it, then run the `after_save` callbacks."""
         k, r = self.keys, record.ref
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(k.answer(r), "record", record.model_dump_json())
@@ -63,6 +70,8 @@ class AnswerStore:
                     pipe.expire(key, self.ttl_s)
                 self._prune(pipe)
             pipe.execute()
+        for callback in self.after_save:
+            callback(record)
 
     @degrade(None)
     def get(self, channel: str, ts: str) -> AnswerRecord | None:

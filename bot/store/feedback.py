@@ -2,6 +2,11 @@
 
 Every change reads the answer's votes under WATCH and writes votes, counters and queues in one
 MULTI, so concurrent reactions can never leave the counters or the queue out of step.
+
+A reaction can reach us before the answer it rates is stored (Slack delivers it the moment the
+message is posted). Such a vote is kept as *pending* (voter and value, for `pending_ttl_s`) and
+applied when the answer is saved. The vote transaction watches the answer key, so a save that
+lands while a vote is being parked makes the vote retry and apply directly: none is lost.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from bot.store.keys import Keys, expire_no_earlier, ref
 from bot.store.redis_conn import degrade
 
 VOTE_FIELD = {1: "votes:up", -1: "votes:down"}  # stats hash fields
+# How long a vote on a not-yet-stored answer waits for it: far longer than posting takes.
+PENDING_VOTE_TTL_S = 900
 
 
 class Resolution(BaseModel):
@@ -37,18 +44,44 @@ class ReviewItem(BaseModel):
     resolution: Resolution | None = None
 
 
+class DocumentFeedback(BaseModel):
+    """How the stored answers citing one document were rated (for the document's owner)."""
+
+    doc_id: str
+    title: str
+    source: str = ""  # file path in the knowledge folder
+    answers: int = 0  # stored answers citing it
+    up: int = 0
+    down: int = 0
+    open_reviews: int = 0
+
+
 class FeedbackStore:
-    def __init__(self, redis: Redis, prefix: str, answers: AnswerStore) -> None:
+    """Votes and reviews over `answers`; registers itself to apply pending votes on each save."""
+
+    def __init__(self, redis: Redis, prefix: str, answers: AnswerStore, pending_ttl_s: int = PENDING_VOTE_TTL_S) -> None:
         self.redis = redis
         self.answers = answers
         self.keys = Keys(prefix)
+        self.pending_ttl_s = pending_ttl_s
+        answers.after_save.append(self.apply_pending)
 
     @degrade(False)
-    def vote(self, channel: str, ts: str, user: str, value: int) -> bool:
-        """Record `user`'s +1/-1, replacing their earlier vote; False if not a stored bot answer."""
+    def vote(self, channel: str, ts: str, user: str, value: int, *, keep_pending: bool = False) -> bool:
+        """Record `user`'s +1/-1, replacing their earlier vote.
+
+        When the answer is not stored (yet): with `keep_pending` (the message is known to be the
+        bot's) the vote is parked until the answer is saved and True is returned; otherwise False.
+        """
         if value not in VOTE_FIELD:
             raise ValueError(f"vote must be +1 or -1, not {value!r}")
-        return self._set_vote(ref(channel, ts), user, value)
+        return self._set_vote(ref(channel, ts), user, value, keep_pending=keep_pending)
+
+    @degrade(0)
+    def apply_pending(self, record: AnswerRecord) -> int:
+        """Apply the votes parked for `record` before it was stored; how many were applied."""
+        voters = self.redis.hkeys(self.keys.pending_votes(record.ref))
+        return sum(self._set_vote(record.ref, voter, None, apply_pending=True) for voter in voters)
 
     @degrade(False)
     def unvote(self, channel: str, ts: str, user: str, value: int) -> bool:
@@ -62,38 +95,62 @@ class FeedbackStore:
         """Remove `user`'s vote whatever it is (erasure); True if there was one."""
         return self._set_vote(ref(channel, ts), user, None)
 
-    def _set_vote(self, answer_ref: str, user: str, new: int | None, expect: int | None = None) -> bool:
+    def _set_vote(
+        self,
+        answer_ref: str,
+        user: str,
+        new: int | None,
+        expect: int | None = None,
+        *,
+        keep_pending: bool = False,
+        apply_pending: bool = False,
+    ) -> bool:
+        """Set `user`'s vote to `new` (None: remove it) if their current vote is `expect` (when given).
+
+        A pending vote of `user` counts as their current vote and is folded in (and deleted) by
+        any change once the answer exists; `apply_pending` only folds it in.
+        """
         k = self.keys
-        answer_key, votes_key = k.answer(answer_ref), k.votes(answer_ref)
+        answer_key, votes_key, pending_key = k.answer(answer_ref), k.votes(answer_ref), k.pending_votes(answer_ref)
 
         def change(pipe: Pipeline) -> bool:
             raw = pipe.hget(answer_key, "record")
+            parked = pipe.hget(pending_key, user)
+            pending = int(parked) if parked is not None else None
             if raw is None:
-                return False
+                if new is not None and not keep_pending:
+                    return False
+                return self._park(pipe, answer_ref, user, pending, new, expect)
             votes = {u: int(v) for u, v in pipe.hgetall(votes_key).items()}
             old = votes.get(user)
-            if expect is not None and old != expect:
+            current = pending if pending is not None else old
+            target = current if apply_pending else new
+            if (expect is not None and current != expect) or (apply_pending and pending is None):
                 return False
-            if old == new:
-                return new is not None
+            if pending is None and old == target:
+                return target is not None
             down_before = sum(v < 0 for v in votes.values())
-            down_after = down_before - (old == -1) + (new == -1)
+            down_after = down_before - (old == -1) + (target == -1)
             expires_at = pipe.expiretime(answer_key)
             created_at = AnswerRecord.model_validate_json(raw).created_at
             pipe.multi()
-            if new is None:
+            if pending is not None:
+                pipe.hdel(pending_key, user)
+            if old == target:
+                return True
+            if target is None:
                 pipe.hdel(votes_key, user)
                 pipe.srem(k.user_votes(user), answer_ref)
             else:
-                pipe.hset(votes_key, user, new)
+                pipe.hset(votes_key, user, target)
                 pipe.sadd(k.user_votes(user), answer_ref)
                 if expires_at > 0:  # votes go when their answer goes
                     pipe.expireat(votes_key, expires_at)
                     expire_no_earlier(pipe, k.user_votes(user), expires_at)
             if old is not None:
                 pipe.hincrby(k.stats, VOTE_FIELD[old], -1)
-            if new is not None:
-                pipe.hincrby(k.stats, VOTE_FIELD[new], 1)
+            if target is not None:
+                pipe.hincrby(k.stats, VOTE_FIELD[target], 1)
             if down_before == 0 and down_after > 0:
                 pipe.zadd(k.negative, {answer_ref: created_at})
                 pipe.zadd(k.review, {answer_ref: created_at})
@@ -102,7 +159,27 @@ class FeedbackStore:
                 pipe.zrem(k.review, answer_ref)
             return True
 
-        return self.redis.transaction(change, answer_key, votes_key, value_from_callable=True)
+        return self.redis.transaction(change, answer_key, votes_key, pending_key, value_from_callable=True)
+
+    def _park(self, pipe: Pipeline, answer_ref: str, user: str, pending: int | None, new: int | None, expect: int | None) -> bool:
+        """Keep (or drop) `user`'s pending vote on an answer not stored yet; under the caller's WATCH."""
+        if expect is not None and pending != expect:
+            return False
+        if pending == new:
+            return new is not None
+        k = self.keys
+        pending_key, user_votes = k.pending_votes(answer_ref), k.user_votes(user)
+        keeps_forever = pipe.ttl(user_votes) == -1  # must not be given a TTL here
+        pipe.multi()
+        if new is None:
+            pipe.hdel(pending_key, user)
+            return True
+        pipe.hset(pending_key, user, new)
+        pipe.expire(pending_key, self.pending_ttl_s)
+        pipe.sadd(user_votes, answer_ref)  # so erasure finds a pending vote too
+        if not keeps_forever:
+            expire_no_earlier(pipe, user_votes, int(time.time()) + self.pending_ttl_s)
+        return True
 
     def drop_answer(self, answer_ref: str) -> bool:
         """Delete an answer with its votes and queue entries, taking them out of the counters."""
@@ -198,6 +275,25 @@ class FeedbackStore:
             "resolved": resolved,
             "counters": {name: int(v) for name, v in counters.items()},
         }
+
+    def by_document(self) -> list[DocumentFeedback]:
+        """Votes on the stored answers grouped by cited document, most 👎 first.
+
+        An answer citing a document twice counts once for it; reads every stored answer.
+        """
+        self.answers.prune()
+        records = self.answers.load(self.redis.zrange(self.keys.answers, 0, -1))
+        docs: dict[str, DocumentFeedback] = {}
+        for item in self.annotate(list(records.values())):
+            for source in {s.doc_id: s for s in item.record.sources}.values():
+                doc = docs.setdefault(
+                    source.doc_id, DocumentFeedback(doc_id=source.doc_id, title=source.title, source=source.source)
+                )
+                doc.answers += 1
+                doc.up += item.up
+                doc.down += item.down
+                doc.open_reviews += item.state == "open"
+        return sorted(docs.values(), key=lambda d: (-d.down, -d.open_reviews, -d.answers, d.title))
 
     @degrade(None)
     def incr(self, name: str, by: int = 1) -> None:

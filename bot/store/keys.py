@@ -34,6 +34,9 @@ class Keys:
     def votes(self, answer_ref: str) -> str:
         return f"{self.prefix}:votes:{answer_ref}"
 
+    def pending_votes(self, answer_ref: str) -> str:
+        return f"{self.prefix}:pending-votes:{answer_ref}"
+
     def latest(self, user: str, channel: str) -> str:
         return f"{self.prefix}:latest:{user}:{channel}"
 

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -43,6 +44,8 @@ class FakeSlack:
         self._reactions: set[tuple[str, str, str]] = set()
         self._rate_limited: dict[str, int] = {}
         self._failing: dict[str, tuple[int, str]] = {}
+        # called with each message chat.postMessage created, before the poster gets its response
+        self.on_post: Callable[[dict], object] | None = None
         self._lock = threading.Condition()
         self._ts = itertools.count(int(time.time() * 1_000_000))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -155,6 +158,8 @@ class FakeSlack:
             p["channel"],
             {"user": BOT_USER, "bot_id": BOT_ID, "text": p.get("text", ""), "blocks": p.get("blocks") or [], **_thread(p)},
         )
+        if self.on_post is not None:
+            self.on_post({"channel": p["channel"], **message})
         return {"ok": True, "channel": p["channel"], "ts": message["ts"], "message": message}
 
     def api_chat_postEphemeral(self, p: dict) -> dict:

@@ -41,6 +41,15 @@ def ask(
     return seeded
 
 
+def ask_and_wait(bot, fake: FakeSlack, text: str = QUESTION, **kwargs: object) -> dict:
+    """`ask`, then wait until the bot answered and is idle; the question message."""
+    before = len(fake.calls_to("chat.postMessage"))
+    question = ask(bot.send, fake, text, **kwargs)
+    fake.wait_for("chat.postMessage", before + 1)
+    bot.settle()
+    return question
+
+
 def posted_text(call: dict) -> str:
     """Everything a posted message shows (text and blocks), for content assertions."""
     return call.get("text", "") + json.dumps(call.get("blocks") or [], ensure_ascii=False)

@@ -19,10 +19,11 @@ SECRET = "test-signing-secret"
 _ids = itertools.count(1)
 
 
-def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """Slack's v0 request signature: HMAC-SHA256 of `v0:{timestamp}:{body}`."""
+def signed_headers(body: str | bytes, *, secret: str = SECRET, timestamp: int | str | None = None) -> dict[str, str]:
+    """Slack's v0 request signature: HMAC-SHA256 of `v0:{timestamp}:{body}` (any timestamp text)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    raw = body.encode() if isinstance(body, str) else body
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + raw, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
@@ -52,7 +53,7 @@ class SlackSender:
         self.url, self.secret = url, secret
         self.http = httpx.Client(base_url=url, trust_env=False, timeout=30)
 
-    def post(self, body: str, content_type: str, *, retry: int | None = None, **sign: object) -> httpx.Response:
+    def post(self, body: str | bytes, content_type: str, *, retry: int | None = None, **sign: object) -> httpx.Response:
         headers = {"Content-Type": content_type, **signed_headers(body, secret=self.secret, **sign)}
         if retry is not None:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
@@ -119,6 +120,12 @@ class SlackSender:
 
     def close(self) -> None:
         self.http.close()
+
+    def __enter__(self) -> SlackSender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def message(channel: str, user: str, text: str, ts: str, *, channel_type: str = "channel", **extra: object) -> dict:

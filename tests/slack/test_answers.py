@@ -6,7 +6,7 @@ from bot.slack import ids
 from bot.slack.blocks import RATING_HINT
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.helpers import CHANNEL, DM, USER, ExplodingService, SpyService, ask, posted_text
+from tests.slack.helpers import CHANNEL, DM, USER, ExplodingService, SpyService, ask, ask_and_wait, posted_text
 
 
 def test_mention_gets_one_threaded_cited_answer(bot: RunningBot, fake_slack: FakeSlack) -> None:
@@ -44,9 +44,7 @@ def test_dm_is_answered_in_the_dm(bot: RunningBot, fake_slack: FakeSlack) -> Non
 def test_thread_follow_up_without_mention_uses_the_thread(start_bot, service, fake_slack: FakeSlack) -> None:
     spy = SpyService(service)
     bot = start_bot(service=spy)
-    root = ask(bot.send, fake_slack)
-    fake_slack.wait_for("chat.postMessage")
-    bot.settle()
+    root = ask_and_wait(bot, fake_slack)
 
     ask(bot.send, fake_slack, "And how many unused days can I carry over?", thread_ts=root["ts"], at_bot=False)
     _, follow_up = fake_slack.wait_for("chat.postMessage", 2)

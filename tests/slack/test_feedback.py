@@ -1,11 +1,14 @@
 """👍/👎 on answers become votes; other reactions and reactions elsewhere change nothing."""
 
+import time
+
 import pytest
 
 from bot.store.keys import Keys, ref
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.helpers import CHANNEL, OTHER, USER, ask
+from tests.slack.slack_http import SlackSender
 
 
 def _reaction(kind: str, name: str, channel: str, ts: str, user: str = OTHER) -> dict:
@@ -65,3 +68,51 @@ def test_other_reactions_and_non_answers_are_ignored(bot: RunningBot, fake_slack
     bot.settle()
     assert _votes(bot, CHANNEL, answered) == {}
     assert _votes(bot, CHANNEL, someone["ts"]) == {}
+
+
+def test_votes_sent_the_instant_answers_are_posted_are_all_counted(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    """A burst of 20 questions; each answer gets a 👍 and a 👎 before its post even returns."""
+
+    def react(message: dict) -> None:
+        with SlackSender(bot.send.url) as send:
+            send.event(_reaction("reaction_added", "+1", message["channel"], message["ts"], user=OTHER))
+            send.event(_reaction("reaction_added", "-1", message["channel"], message["ts"], user=USER))
+
+    fake_slack.on_post = react
+    questions = [ask(bot.send, fake_slack, f"How many days of annual leave do I get? ({n})") for n in range(20)]
+    fake_slack.wait_for("chat.postMessage", 20)
+    bot.settle()
+    answers = [fake_slack.threads[(CHANNEL, q["ts"])][-1]["ts"] for q in questions]
+    assert len(set(answers)) == 20
+    assert [_votes(bot, CHANNEL, ts) for ts in answers] == [{OTHER: "1", USER: "-1"}] * 20
+    stats = bot.stores.feedback.stats()
+    assert (stats["votes_up"], stats["votes_down"], stats["review_queue"]) == (20, 20, 20)
+
+
+def test_votes_changed_and_removed_before_the_answer_is_stored_end_right(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    def in_order(send: SlackSender, *events: dict) -> None:
+        for event in events:
+            send.event(event)
+            while bot.slack.listeners.in_flight:  # the answer itself is still being posted
+                time.sleep(0.01)
+
+    def react(message: dict) -> None:
+        channel, ts = message["channel"], message["ts"]
+        with SlackSender(bot.send.url) as send:
+            in_order(
+                send,
+                _reaction("reaction_added", "-1", channel, ts, user=USER),
+                _reaction("reaction_added", "-1", channel, ts),
+                _reaction("reaction_added", "+1", channel, ts),  # OTHER changes their mind...
+                _reaction("reaction_removed", "+1", channel, ts),  # ...and takes it back
+                _reaction("reaction_removed", "-1", channel, ts),  # a stale removal: no vote of OTHER's
+            )
+
+    fake_slack.on_post = react
+    question = ask(bot.send, fake_slack)
+    fake_slack.wait_for("chat.postMessage")
+    bot.settle()
+    answer = fake_slack.threads[(CHANNEL, question["ts"])][-1]["ts"]
+    assert _votes(bot, CHANNEL, answer) == {USER: "-1"}
+    stats = bot.stores.feedback.stats()
+    assert (stats["votes_up"], stats["votes_down"], stats["review_queue"]) == (0, 1, 1)

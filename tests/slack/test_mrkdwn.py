@@ -55,3 +55,39 @@ def test_truncate_never_leaves_half_an_entity_or_link() -> None:
     assert truncate("ab &amp; cd", 6) == "ab…"
     assert truncate("see <https://a.example|x>", 12) == "see…"
     assert truncate("short", 10) == "short"
+
+
+# (markdown, url as Slack must receive it, label as Slack must show it, plain-text fallback)
+LINKS = [
+    (
+        "[mileage claim form](https://intranet.example/wiki/Mileage_(UK))",
+        "https://intranet.example/wiki/Mileage_(UK)",
+        "mileage claim form",
+        "mileage claim form",
+    ),
+    ("[form [v2]](https://x.example/forms/[v2])", "https://x.example/forms/%5Bv2%5D", "form [v2]", "form [v2]"),
+    ("[expense_policy_2025](https://x.example/a_b_c)", "https://x.example/a_b_c", "expense_policy_2025", "expense_policy_2025"),
+    ("[A | B](https://x.example/a|b)", "https://x.example/a%7Cb", "A ¦ B", "A | B"),
+    ("[x > y](https://x.example/q?a>b&c=1)", "https://x.example/q?a%3Eb&amp;c=1", "x &gt; y", "x &gt; y"),
+    (
+        "[<!channel> form](https://x.example/<!here>)",
+        "https://x.example/%3C!here%3E",
+        "&lt;!channel&gt; form",
+        "&lt;!channel&gt; form",
+    ),
+]
+
+
+@pytest.mark.parametrize(("markdown", "url", "label", "plain"), LINKS)
+def test_links_with_brackets_parentheses_pipes_and_angles(markdown: str, url: str, label: str, plain: str) -> None:
+    out = to_mrkdwn(f"See the {markdown}.")
+    assert out == f"See the <{url}|{label}>."
+    assert out.count("<") == out.count(">") == 1  # one well-formed link, nothing stray
+    assert to_plain(f"See the {markdown}.") == f"See the {plain}."
+
+
+def test_links_inside_quotes_and_lists_and_emphasis_around_them() -> None:
+    md = "> Claim with the [mileage form](https://x.example/Mileage_(UK)) [1]\n\n- **see [the (old) policy](https://x.example/p_(old))**"
+    out = to_mrkdwn(md)
+    assert "&gt; Claim with the <https://x.example/Mileage_(UK)|mileage form> [1]" in out
+    assert "• *see <https://x.example/p_(old)|the (old) policy>*" in out

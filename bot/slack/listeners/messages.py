@@ -4,7 +4,8 @@ an "ask-policies" channel (the channel policy's `answer_without_mention`).
 A mention outside a DM arrives twice, as `app_mention` and as `message`; the mention listener
 answers it, so this one skips messages that mention the bot there. In a DM there is no
 `app_mention`, so every DM is answered here. The question-message claim (`question_key`)
-makes either path answer at most once even if Slack sends both.
+makes either path answer at most once even if Slack sends both. In a thread, replies meant for
+someone else or that only say thanks are left alone (`etiquette`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.deps import SlackDeps
+from bot.slack.etiquette import is_followup_for_bot
 from bot.slack.handler import submit_question
 from bot.slack.request import from_person, mentions, question_from
 
@@ -30,7 +32,7 @@ def register(app: App, deps: SlackDeps) -> None:
             submit_question(deps, question_from(event, body, deps.bot, "dm", policy), client)
         elif mentions(event.get("text", ""), deps.bot.user_id) or not policy.enabled:
             return  # the app_mention listener answers it (or notes the bot is off here)
-        elif in_thread and policy.answer_followups:
+        elif in_thread and policy.answer_followups and is_followup_for_bot(event.get("text") or "", deps.bot.user_id):
             submit_question(deps, question_from(event, body, deps.bot, "followup", policy), client)
         elif not in_thread and policy.answer_without_mention:
             submit_question(deps, question_from(event, body, deps.bot, "channel", policy), client)
