@@ -66,6 +66,8 @@ def answer_message(
     `asked_in`: the channel id a privately delivered answer was asked in (a context line on top).
     """
     body = sections(to_mrkdwn(result.answer))
+    if result.verified_by:
+        body.append(_context(f"✅ Verified by <@{result.verified_by}> on {escape(result.verified_on or '')}"))
     if asked_in:
         body.insert(0, _context(f"You asked in <#{asked_in}>. Only you can see this answer."))
     if contacts:

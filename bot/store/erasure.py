@@ -8,11 +8,12 @@ from bot.store.answers import AnswerStore
 from bot.store.audit import AuditLog
 from bot.store.feedback import FeedbackStore
 from bot.store.keys import Keys, split_ref
+from bot.store.reasons import ReasonStore
 
 
 def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
-    """Delete the user's answers (with everyone's votes on them), their votes, latest pointers
-    and audit entries, keeping counters and the review queue consistent; counts what went.
+    """Delete the user's answers (with everyone's votes on them), their votes and 👎 reasons, latest
+    pointers and audit entries (review items and verified answers hold no asker data and stay), keeping counters and the review queue consistent; counts what went.
 
     Not wrapped in `degrade`: a failed erasure must fail loudly, never report "0 removed".
     """
@@ -26,6 +27,7 @@ def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
         "votes": sum(feedback.withdraw(*split_ref(r), user) for r in vote_refs),
         "answers": sum(feedback.drop_answer(r) for r in answer_refs),
         "latest": redis.delete(*latest_keys) if latest_keys else 0,
+        "reasons": ReasonStore(redis, prefix).forget_user(user),
         "audit": AuditLog(redis, prefix).forget_user(user),
         "cached_groups": redis.delete(keys.principals(user)),
     }
