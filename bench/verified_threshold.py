@@ -4,8 +4,9 @@
 
 With a verified answer for the first question of each pair in bench/data/verified_questions.yaml
 (stored in real Redis under a throwaway prefix, looked up by the real `VerifiedLookup`), prints for
-a sweep of thresholds: the share of paraphrases that get *their* verified answer (hit rate) and
-the share of near-miss questions that get *any* verified answer (false hit rate).
+a sweep of thresholds: the share of paraphrases (freely reworded) and of rewordings (nearly the
+same words) that get *their* verified answer, and the share of near-miss questions that get
+*any* verified answer (false hit rate).
 `--latency N` also times N questions through `Assist.ask` with and without the lookup (needs an
 index: POLICYBOT_DATA_DIR). Run it twice on a shared machine and compare.
 """
@@ -32,10 +33,13 @@ DATA = Path(__file__).parent / "data" / "verified_questions.yaml"
 EVERYONE = principals_of()
 
 
-def rates(lookup: VerifiedLookup, ids: list[str], pairs: list[list[str]], near: list[list]) -> tuple[float, float]:
-    hits = sum((m := lookup.match(p, EVERYONE)) is not None and m[0].id == ids[i] for i, (_, p) in enumerate(pairs))
-    false = sum(lookup.match(q, EVERYONE) is not None for q, _ in near)
-    return hits / len(pairs), false / len(near)
+def hit_rate(lookup: VerifiedLookup, ids: list[str], questions: list[str]) -> float:
+    """Share of `questions` (the i-th a rewording of verified answer i) that get their own answer."""
+    return sum((m := lookup.match(q, EVERYONE)) is not None and m[0].id == ids[i] for i, q in enumerate(questions)) / len(questions)
+
+
+def false_hit_rate(lookup: VerifiedLookup, near: list[list]) -> float:
+    return sum(lookup.match(q, EVERYONE) is not None for q, _ in near) / len(near)
 
 
 def main() -> None:
@@ -54,13 +58,14 @@ def main() -> None:
         for answer in answers:
             store.save(answer)
         ids = [a.id for a in answers]
-        print(f"{len(pairs)} paraphrase pairs, {len(near)} near misses")
-        print("threshold  paraphrase hit rate  near-miss false hit rate")
-        for threshold in (*np.arange(0.70, 0.96, 0.02), args.threshold):
+        print(f"{len(pairs)} paraphrase pairs, {len(data['rewordings'])} rewordings, {len(near)} near misses")
+        print("threshold  paraphrase hits  rewording hits  near-miss false hits")
+        for threshold in sorted({*np.round(np.arange(0.70, 0.99, 0.02), 2), args.threshold}):
             lookup = VerifiedLookup(store, embeddings, float(threshold))
-            hit, false = rates(lookup, ids, pairs, near)
+            paraphrase = hit_rate(lookup, ids, [p for _, p in pairs])
+            rewording = hit_rate(lookup, ids, data["rewordings"])
             mark = "  <- VERIFIED_THRESHOLD" if threshold == args.threshold else ""
-            print(f"{threshold:9.2f}  {hit:19.1%}  {false:24.1%}{mark}")
+            print(f"{threshold:9.2f}  {paraphrase:15.1%}  {rewording:14.1%}  {false_hit_rate(lookup, near):20.1%}{mark}")
         if args.latency:
             latency(settings, store, [p for _, p in pairs] + [q for q, _ in near], args.latency)
     finally:

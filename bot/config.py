@@ -79,7 +79,7 @@ class Settings(BaseSettings):
 
     # --- stored answers and feedback ---------------------------------------------------
     answer_retention_days: int = 90
-    verified_threshold: float = 0.8  # cosine similarity for serving a verified answer; bench/verified_threshold.py
+    verified_threshold: float = 0.94  # cosine similarity for serving a verified answer; see bot/review/verified.py
     review_channel: str | None = None  # channel id for review cards when neither the document nor the channel names one
 
     # --- PII ---------------------------------------------------------------------------

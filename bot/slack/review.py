@@ -21,16 +21,16 @@ from bot.config import Settings
 from bot.core.principals import Principals
 from bot.core.results import Source
 from bot.retrieval.index_files import registry_path
+from bot.review import actions
 from bot.review.routing import may_see_all, readers_of, review_channel
 from bot.review.suspend import suspend_stale
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
 from bot.slack.review_blocks import reason_modal, reason_prompt, reason_thanks, review_card, verify_modal
-from bot.store.audit import AuditEntry
 from bot.store.reasons import OTHER, REASONS
 from bot.store.reviews import Action, ReviewItem
 from bot.store.stores import Stores
-from bot.store.verified import VerifiedAnswer, doc_versions
+from bot.store.verified import VerifiedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def announce_suspension(desk: Desk, client: WebClient, answer: VerifiedAnswer) -
     desk.stores.reviews.open(
         ReviewItem(ref=answer_ref, question=answer.questions[0], answer=answer.answer, sources=answer.sources)
     )
-    item = desk.stores.reviews.act(answer_ref, "suspend", "policybot", note=answer.suspended_reason)
+    item = actions.apply(desk.stores, answer_ref, "suspend", "policybot", "ingest", note=answer.suspended_reason)
     if item is None:
         return
     if not (item.card_ts and item.review_channel):
@@ -193,10 +193,9 @@ def on_card_action(deps: SlackDeps, client: WebClient, body: dict, action: dict)
         client.views_open(trigger_id=body["trigger_id"], view=verify_modal(item, section_choices(deps, item, principals)))
         return
     act = CARD_ACTIONS[action["action_id"]]
-    updated = deps.stores.reviews.act(answer_ref, act, user)
+    updated = actions.apply(deps.stores, answer_ref, act, user, channel)
     if updated is None:
         return
-    audit_action(deps, updated, act, user, channel)
     if act == "policy_update":
         notify_owners(deps, client, updated, user)
     refresh_card(deps, client, answer_ref)
@@ -211,19 +210,6 @@ def section_choices(deps: SlackDeps, item: ReviewItem, principals: Principals) -
         if may_see_all([source], principals):
             seen.setdefault(source.chunk_id, source)
     return list(seen.values())
-
-
-def audit_action(deps: SlackDeps, item: ReviewItem, action: Action, who: str, channel: str) -> None:
-    deps.stores.audit.record(
-        AuditEntry(
-            user=who,
-            channel=channel,
-            question=item.question,
-            decision="reviewed",
-            action=action,
-            sources=[s.chunk_id for s in item.sources],
-        )
-    )
 
 
 def notify_owners(deps: SlackDeps, client: WebClient, item: ReviewItem, who: str) -> None:
@@ -258,18 +244,10 @@ def on_verify(deps: SlackDeps, client: WebClient, body: dict, view: dict) -> Ver
     values = view["state"]["values"]
     chosen = {o["value"] for o in values.get("sources", {}).get("chunks", {}).get("selected_options") or []}
     sources = [s for s in section_choices(deps, item, principals) if s.chunk_id in chosen]
-    verified = VerifiedAnswer(
-        questions=[item.question],
-        answer=deps.masker.mask(values["answer"]["text"]["value"].strip()),
-        sources=sources,
-        doc_versions=doc_versions(registry_docs(deps.settings), sources),
-        reviewer=user,
-        review_ref=answer_ref,
+    text = deps.masker.mask(values["answer"]["text"]["value"].strip())
+    verified = actions.verify(
+        deps.stores, item, text, sources, reviewer=user, where=channel, registry_docs=registry_docs(deps.settings)
     )
-    deps.stores.verified.save(verified)
-    updated = deps.stores.reviews.act(answer_ref, "verify", user, note=f"verified answer {verified.id}")
-    if updated is not None:
-        audit_action(deps, updated, "verify", user, channel)
     refresh_card(deps, client, answer_ref)
     return verified
 

@@ -25,7 +25,7 @@ REVIEWER = "UREVIEWER"
 CAROL = "UCAROL"
 MANAGERS = "CMANAGERS"
 QUESTION = "How many days of annual leave do I get per year?"
-PARAPHRASE = "How many vacation days do I get each year?"
+PARAPHRASE = "How many annual leave days do I get per year?"  # a rewording: see bot/review/verified.py
 VERIFIED_TEXT = "Full-time employees get 25 days of paid annual leave a year; part-timers get it pro rata."
 COMP_QUESTION = "What is the merit increase budget for the 2027 cycle?"
 
@@ -105,7 +105,7 @@ def test_the_whole_loop(review_bot, review_settings: Settings, fake_slack: FakeS
     [card] = _cards(fake_slack, PEOPLE_REVIEW)
     assert not _cards(fake_slack, GENERAL_REVIEW)
     assert QUESTION in card["text"] + posted_text(card)
-    card_now = fake_slack.message(PEOPLE_REVIEW, fake_slack.calls_to("chat.postMessage")[-1]["ts"] if False else _card_ts(bot))
+    card_now = fake_slack.message(PEOPLE_REVIEW, _card_ts(bot))
     assert "👎 1" in posted_text(card_now) and "Wrong" in posted_text(card_now)  # updated in place
 
     # a second 👎 from the same person (after taking it back) never asks again
@@ -219,7 +219,7 @@ def test_a_reviewer_outside_the_audience_cannot_act_on_its_card(review_bot, fake
     bot.settle()
     [card] = _cards(fake_slack, COMP_REVIEW)
     assert not _cards(fake_slack, GENERAL_REVIEW)
-    message = fake_slack.message(COMP_REVIEW, card["ts"] if "ts" in card else _card_ts(bot))
+    message = fake_slack.message(COMP_REVIEW, _card_ts(bot))
     bot.send.click(
         ids.REVIEW_RIGHT, user="UGUEST", channel=COMP_REVIEW, message=message, value=_button(message, ids.REVIEW_RIGHT)["value"]
     )
