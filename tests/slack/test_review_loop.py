@@ -217,7 +217,7 @@ def test_a_reviewer_outside_the_audience_cannot_act_on_its_card(review_bot, fake
     answer = _answer_of(fake_slack, MANAGERS, question)
     bot.send.event(_reaction("-1", MANAGERS, answer["ts"], USER))
     bot.settle()
-    [card] = _cards(fake_slack, COMP_REVIEW)
+    assert len(_cards(fake_slack, COMP_REVIEW)) == 1
     assert not _cards(fake_slack, GENERAL_REVIEW)
     message = fake_slack.message(COMP_REVIEW, _card_ts(bot))
     bot.send.click(
