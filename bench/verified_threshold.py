@@ -35,7 +35,9 @@ EVERYONE = principals_of()
 
 def hit_rate(lookup: VerifiedLookup, ids: list[str], questions: list[str]) -> float:
     """Share of `questions` (the i-th a rewording of verified answer i) that get their own answer."""
-    return sum((m := lookup.match(q, EVERYONE)) is not None and m[0].id == ids[i] for i, q in enumerate(questions)) / len(questions)
+    return sum((m := lookup.match(q, EVERYONE)) is not None and m[0].id == ids[i] for i, q in enumerate(questions)) / len(
+        questions
+    )
 
 
 def false_hit_rate(lookup: VerifiedLookup, near: list[list]) -> float:
