@@ -22,11 +22,12 @@ from bot.core.principals import Principals
 from bot.core.results import Source
 from bot.retrieval.index_files import registry_path
 from bot.review import actions
+from bot.review.gaps import Gap
 from bot.review.routing import may_see_all, readers_of, review_channel
 from bot.review.suspend import suspend_stale
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
-from bot.slack.review_blocks import reason_modal, reason_prompt, reason_thanks, review_card, verify_modal
+from bot.slack.review_blocks import gap_digest, reason_modal, reason_prompt, reason_thanks, review_card, verify_modal
 from bot.store.reasons import OTHER, REASONS
 from bot.store.reviews import Action, ReviewItem
 from bot.store.stores import Stores
@@ -235,9 +236,9 @@ def on_verify(deps: SlackDeps, client: WebClient, body: dict, view: dict) -> Ver
     sections they may see count), close the review, audit it, update the card."""
     user, answer_ref = body["user"]["id"], view["private_metadata"]
     item = deps.stores.reviews.get(answer_ref)
-    channel = item.review_channel if item else None
-    if item is None or channel is None:
+    if item is None or item.review_channel is None:
         return None
+    channel = item.review_channel
     principals = reviewer_principals(deps, user, channel)
     if not may_see_all(item.sources, principals):
         return None
@@ -256,3 +257,25 @@ def registry_docs(settings: Settings) -> dict[str, dict]:
     """The ingest registry's documents (doc_id -> sha, superseded_by, ...); empty before any ingest."""
     path = registry_path(settings, settings.chroma_collection)
     return json.loads(path.read_text()).get("docs", {}) if path.exists() else {}
+
+
+# --- knowledge-gap digests -----------------------------------------------------------------
+def post_gap_digests(desk: Desk, client: WebClient, service, gaps: list[Gap], days: float) -> dict[str, int]:
+    """Post one digest per review channel: each gap goes to the review channel of the document
+    closest to its questions (public documents only), else `REVIEW_CHANNEL`. Each gap's
+    representative answer gets a review item (no card), so the digest's buttons act on it.
+    Returns channel -> gaps posted there; gaps with no channel are left out."""
+    by_channel: dict[str, list[Gap]] = {}
+    for gap in gaps:
+        closest = service.find_sources(gap.representative.question, k=1)
+        channel = review_channel(closest, "", desk.channels, desk.settings.review_channel)
+        if channel is None:
+            continue
+        record = desk.stores.answers.get(*gap.representative.ref.split(":", 1))
+        if record is not None and desk.stores.reviews.open(ReviewItem.of(record)):
+            desk.stores.reviews.place_card(record.ref, channel, None)  # acted on from the digest
+        by_channel.setdefault(channel, []).append(gap)
+    for channel, posted in by_channel.items():
+        digest = gap_digest(posted, days)
+        client.chat_postMessage(channel=channel, text=digest.text, blocks=digest.blocks, unfurl_links=False)
+    return {channel: len(posted) for channel, posted in by_channel.items()}

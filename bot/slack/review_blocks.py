@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.core.results import Source
+from bot.review.gaps import Gap
 from bot.slack import ids
 from bot.slack.blocks import Message, _context, fit, sections, source_line, source_title
 from bot.slack.mrkdwn import escape, to_mrkdwn, truncate
@@ -21,6 +22,7 @@ MAX_OPTIONS = 10  # checkboxes element limit
 MAX_OPTION_CHARS = 75
 MAX_REASON_CHARS = 500
 MAX_ANSWER_CHARS = 2900  # a verified answer must fit one section of the answer message
+MAX_DIGEST_GAPS = 20  # 2 blocks each, within a message's 50
 CARD_ANSWER_CHARS = 1500  # the card quotes the answer; the full text is in `policybot review show`
 
 STATE_LINES = {
@@ -114,11 +116,7 @@ def _review_buttons(answer_ref: str) -> list[dict]:
         (ids.REVIEW_POLICY_UPDATE, "Policy needs an update", None),
         (ids.REVIEW_NOT_POLICY, "Not a policy question", None),
     )
-    buttons = []
-    for action_id, label, style in labels:
-        button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": answer_ref}
-        buttons.append({**button, "style": style} if style else button)
-    return buttons
+    return [_button(action_id, label, answer_ref, style) for action_id, label, style in labels]
 
 
 def verify_modal(item: ReviewItem, choices: Sequence[Source]) -> dict:
@@ -157,6 +155,35 @@ def verify_modal(item: ReviewItem, choices: Sequence[Source]) -> dict:
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
     }
+
+
+def gap_digest(gaps: Sequence[Gap], days: float) -> Message:
+    """The knowledge-gap digest: per gap, how many people asked, sample questions (masked), and
+    buttons to write a verified answer or mark it out of scope (value: a representative answer's ref)."""
+    period = f"the last {days:g} day{'s' * (days != 1)}"
+    blocks = sections(f"*Knowledge gaps — {period}*\nQuestions no policy answered, grouped by topic.")
+    for i, gap in enumerate(gaps[:MAX_DIGEST_GAPS]):
+        who = f"{gap.people} {'person' if gap.people == 1 else 'people'}"
+        samples = "\n".join(f"&gt; {escape(q)}" for q in gap.samples)
+        blocks += sections(f"*{who}* asked about *{escape(gap.topic)}* in {period}; no policy covers it.\n{samples}")
+        ref = gap.representative.ref
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"gap-{i}",
+                "elements": [
+                    _button(ids.REVIEW_WRITE, "Write a verified answer", ref, "primary"),
+                    _button(ids.REVIEW_NOT_POLICY, "Out of scope", ref),
+                ],
+            }
+        )
+    text = f"Knowledge gaps: {len(gaps)} topic{'s' * (len(gaps) != 1)} no policy covers ({period})"
+    return Message(text=text, blocks=fit(blocks))
+
+
+def _button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+    return {**button, "style": style} if style else button
 
 
 def _option(source: Source) -> dict:
