@@ -49,12 +49,20 @@ def ingest(
 
 
 def _review_after_ingest(settings):
-    """Suspend verified answers resting on changed documents; their cards say why (with Slack set up)."""
+    """Suspend verified answers resting on changed documents; their cards say why (with Slack set up).
+    Redis unreachable: a warning, and the next ingest checks again (nothing is lost)."""
     from bot.slack.app import web_client
     from bot.slack.review import review_after_ingest
+    from bot.store.redis_conn import REDIS_DOWN
 
     client = web_client(settings, settings.slack_bot_token) if settings.slack_bot_token else None
-    return review_after_ingest(settings, client)
+    try:
+        return review_after_ingest(settings, client)
+    except REDIS_DOWN as exc:
+        err_console.print(
+            f"warning: verified answers not checked against the new documents: Redis unreachable ({exc})", markup=False
+        )
+        return []
 
 
 def _print_masked(rows: list[dict]) -> None:

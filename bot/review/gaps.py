@@ -55,7 +55,7 @@ class Gap:
 def gap_questions(stores: Stores, days: float, now: float | None = None) -> tuple[list[GapQuestion], set[str]]:
     """(candidate questions of the last `days`, refs a reviewer dismissed as not policy questions)."""
     since = (now or time.time()) - days * DAY_S
-    refs = stores.redis.zrangebyscore(Keys(stores.prefix).answers, since, "+inf")
+    refs = [str(r) for r in stores.redis.zrangebyscore(Keys(stores.prefix).answers, since, "+inf")]
     records = stores.answers.load(refs)
     found, dismissed = [], set()
     for ref, record in records.items():

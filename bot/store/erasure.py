@@ -27,9 +27,9 @@ def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
         "votes": sum(feedback.withdraw(*split_ref(r), user) for r in vote_refs),
         "answers": sum(feedback.drop_answer(r) for r in answer_refs),
         "latest": redis.delete(*latest_keys) if latest_keys else 0,
-        "reasons": ReasonStore(redis, prefix).forget_user(user),
         "audit": AuditLog(redis, prefix).forget_user(user),
         "cached_groups": redis.delete(keys.principals(user)),
+        "reasons": ReasonStore(redis, prefix).forget_user(user),
     }
     redis.delete(keys.user_answers(user), keys.user_votes(user))
     return removed

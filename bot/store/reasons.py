@@ -71,7 +71,7 @@ class ReasonStore:
     def of(self, answer_ref: str) -> dict[str, Reason]:
         """Voter -> their given reason (prompts not answered yet are left out)."""
         raw = self.redis.hgetall(self.keys.reasons(answer_ref))
-        reasons = {user: Reason.model_validate_json(value) for user, value in raw.items()}
+        reasons = {str(user): Reason.model_validate_json(value) for user, value in raw.items()}
         return {user: r for user, r in reasons.items() if r.code}
 
     def forget_user(self, user: str) -> int:
@@ -79,7 +79,7 @@ class ReasonStore:
         k = self.keys
         refs = self.redis.smembers(k.user_reasons(user))
         with self.redis.pipeline(transaction=True) as pipe:
-            for answer_ref in refs:
+            for answer_ref in map(str, refs):
                 pipe.hdel(k.reasons(answer_ref), user)
             pipe.delete(k.user_reasons(user))
             removed = pipe.execute()[:-1]

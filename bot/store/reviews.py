@@ -111,7 +111,7 @@ class ReviewStore:
             pipe.set(key, item.model_dump_json())
             return item
 
-        return self.redis.transaction(change, key, value_from_callable=True)
+        return self.redis.transaction(change, key, value_from_callable=True)  # type: ignore[arg-type,return-value]
 
     def place_card(self, answer_ref: str, channel: str | None, ts: str | None) -> None:
         """Remember where the item's card was posted (so actions can update it in place)."""
@@ -133,7 +133,7 @@ class ReviewStore:
         refs = self.redis.zrange(self.keys.review_items, 0, -1)
         items: list[ReviewItem] = []
         for answer_ref in refs:
-            item = self.get(answer_ref)
+            item = self.get(str(answer_ref))
             if item is not None and (states is None or item.state in states):
                 items.append(item)
                 if len(items) >= limit:
