@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.core.results import AnswerResult, Source
 from bot.slack import ids
-from bot.slack.mrkdwn import escape, link, to_mrkdwn, to_plain, truncate
+from bot.slack.mrkdwn import escape, link, person, to_mrkdwn, to_plain, truncate
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -67,7 +67,7 @@ def answer_message(
     """
     body = sections(to_mrkdwn(result.answer))
     if result.verified_by:
-        body.append(_context(f"✅ Verified by <@{result.verified_by}> on {escape(result.verified_on or '')}"))
+        body.append(_context(f"✅ Verified by {person(result.verified_by)} on {escape(result.verified_on or '')}"))
     if asked_in:
         body.insert(0, _context(f"You asked in <#{asked_in}>. Only you can see this answer."))
     if contacts:

@@ -12,7 +12,7 @@ from bot.core.results import Source
 from bot.review.gaps import Gap
 from bot.slack import ids
 from bot.slack.blocks import Message, _context, fit, sections, source_line, source_title
-from bot.slack.mrkdwn import escape, to_mrkdwn, truncate
+from bot.slack.mrkdwn import escape, person, to_mrkdwn, truncate
 from bot.store.reasons import REASONS
 from bot.store.reviews import ReviewItem
 
@@ -88,7 +88,8 @@ def reason_modal(answer_ref: str) -> dict:
 
 def review_card(item: ReviewItem, *, up: int, down: int, reasons: Sequence[str], owner_note: str = "") -> Message:
     """The card in a review channel: question, answer, sources, votes and reasons, state and who did
-    what when, and the four review buttons (value: the answer's ref)."""
+    what when, and the four review buttons (value: the answer's ref). State and buttons always
+    show; a very long body loses its last blocks first."""
     head = "Abstained" if item.kind == "abstain" else "Answer"
     body = sections(f"*👎 on an answer — review needed*\n*Question:* {escape(item.question)}")
     body += sections(f"*{head}:*\n{truncate(to_mrkdwn(item.answer), CARD_ANSWER_CHARS)}")
@@ -101,11 +102,10 @@ def review_card(item: ReviewItem, *, up: int, down: int, reasons: Sequence[str],
     if owner_note:
         body.append(_context(escape(owner_note)))
     status = [STATE_LINES[item.state]] + [
-        f"<@{e.who}> {ACTION_WORDS[e.action]} on {_day(e.at)}" + (f": {escape(e.note)}" if e.note else "")
+        f"{person(e.who)} {ACTION_WORDS[e.action]} on {_day(e.at)}" + (f": {escape(e.note)}" if e.note else "")
         for e in item.history[-5:]
     ]
-    body.append(_context("\n".join(status)))
-    tail = [{"type": "actions", "block_id": "review", "elements": _review_buttons(item.ref)}]
+    tail = [_context("\n".join(status)), {"type": "actions", "block_id": "review", "elements": _review_buttons(item.ref)}]
     return Message(text=f"Review needed: {truncate(item.question, 150)}", blocks=fit(body, tail))
 
 
