@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from langchain_core.runnables import RunnableLambda
 
 from bot import metrics
+from bot.answer.abstention import abstention
 from bot.answer.confidence import confidence
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
@@ -246,13 +247,14 @@ class PolicyService:
         )
 
     def _abstain(self, state: _State, hits: list[Hit], conf: float) -> AnswerResult:
-        closest = hits[0].doc.metadata if hits else {}
-        channel = closest.get("owner_channel") or state.contact
-        team = closest.get("owner") or ""
-        where = f"{channel} ({team})" if team and channel != state.contact else channel
-        answer = self.company.replies.abstain.format(where=where)
-        return AnswerResult(
-            question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where
+        replies = self.company.replies
+        return abstention(
+            state.question,
+            state.search,
+            contact=state.contact,
+            abstain_text=replies.abstain,
+            other_language=replies.other_language,
+            confidence=conf,
         )
 
     def _searcher(self) -> HybridSearcher | None:
