@@ -1,28 +1,73 @@
-"""What kind of fact a question asks for, and whether a sentence holds one.
+"""What kind of fact a question asks for, and whether a quotable unit carries one.
 
-"How many days…", "what's the stipend", "by when…" want a number, amount or date; "who do I
-tell…" wants a contact; "$100,000 purchase" falls inside a table row's "$50,000.01 to $250,000"
-range. A unit holding the kind of fact asked for gets a bonus when quotes are chosen.
+"How many days…", "what's the stipend", "by when…" want a number, amount, duration or date;
+"who do I tell…", "what's the number to call" want a contact; "can I…" wants a permission
+(a sentence that says may / must not / is allowed / not covered); "how do I…" wants a procedure;
+"which…", "what do I need to…" want a list. A unit that carries the kind of fact asked for gets a
+bonus when quotes are chosen; the first kind found is the one the question leads with.
+"$100,000 purchase" falls inside a table row's "$50,000.01 to $250,000" range.
 """
 
 from __future__ import annotations
 
 import re
 
-_WANTS_NUMBER = re.compile(
-    r"\b(how (many|much|long|often|soon|quickly|far)|when|by when|deadline|within|what time|what date|"
-    r"maximum|minimum|max|min|limit|cap|rate|stipend|allowance|budget|cost|price|amount|percent|match|per diem|"
-    r"reimburs\w*|notice|days?|weeks?|months?|hours?|years?|length|number of)\b",
-    re.IGNORECASE,
-)
-_WANTS_CONTACT = re.compile(r"\b(who|whom|contact|call|email|phone|number|tell|report (it )?to|reach|ask)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d")
-_CONTACT = re.compile(
-    r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|team|hotline|line|manager|people ops|hr|finance|it service)\b", re.IGNORECASE
-)
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "contact",
+        re.compile(
+            r"\b(who (do|should|can) i|whom|contact|call|e-?mail address|phone|number to call|hotline|helpdesk|help desk|"
+            r"talk to|report (it |this )?to|reach)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"\b(how (many|much|long|often|soon|quickly|far|early)|by when|deadline|within|what time|what date|when is|"
+            r"maximum|minimum|max|min|limit|cap|rate|stipend|allowance|budget|cost|price|amount|percent|match|per diem|"
+            r"reimburs\w*|notice|length|number of|pay|paid|per (day|night|month|year|person|head))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "permission",
+        re.compile(
+            r"^\s*(can|may|am i allowed|is it ok|is it okay|do i have to|do i need|should i|will i|is (a|an|the)?\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("procedure", re.compile(r"\b(how (do|can|should) i|what (do|should) i do|what now|steps|process)\b", re.IGNORECASE)),
+]
+_CARRIES: dict[str, re.Pattern[str]] = {
+    "number": re.compile(r"\d"),
+    "contact": re.compile(
+        r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|hotline|line|manager|people ops|hr|finance|advisor|service desk)\b",
+        re.IGNORECASE,
+    ),
+    "permission": re.compile(
+        r"\b(may|must|must not|may not|not allowed|allowed|not permitted|permitted|never|required|requires|not covered|covered|"
+        r"eligible|not eligible|do not need|need|prohibited|not reimbursed|reimbursable|do not)\b",
+        re.IGNORECASE,
+    ),
+    "procedure": re.compile(
+        r"\b(submit|request|send|report|contact|call|email|use|open|file|complete|in workday|in expensify)\b", re.IGNORECASE
+    ),
+}
 _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+_UP_TO = re.compile(r"(?:up to|below|under|less than)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of fact the question asks for, most specific first ("contact", "number", "permission", "procedure")."""
+    return [kind for kind, pattern in _KINDS if pattern.search(question)]
+
+
+def carries(kind: str, unit: str) -> bool:
+    """Whether the unit holds a fact of this kind (a digit for "number", a mailbox/phone/channel for "contact", …)."""
+    return bool(_CARRIES[kind].search(unit))
 
 
 def _num(text: str, suffix: str | None = None) -> float:
@@ -31,12 +76,9 @@ def _num(text: str, suffix: str | None = None) -> float:
 
 
 def type_bonus(question: str, unit: str) -> float:
-    """0..1: how well the unit holds the kind of fact the question asks for."""
-    bonus = 0.0
-    if _WANTS_NUMBER.search(question) and _NUMBER.search(unit):
-        bonus += 0.5
-    if _WANTS_CONTACT.search(question) and _CONTACT.search(unit):
-        bonus += 0.5
+    """0..1: how well the unit holds the kind of fact the question asks for (the leading kind counts most)."""
+    kinds = asked_kinds(question)
+    bonus = sum(weight for kind, weight in zip(kinds, (0.6, 0.3, 0.15, 0.1)) if carries(kind, unit))
     amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
     if amounts and _in_range(amounts, unit):
         bonus += 1.0
@@ -47,4 +89,8 @@ def _in_range(amounts: list[float], unit: str) -> bool:
     for low, high in _RANGE.findall(unit):
         if any(_num(low) <= a <= _num(high) for a in amounts):
             return True
-    return any(any(a > _num(low) for a in amounts) and not _RANGE.search(unit) for low in _ABOVE.findall(unit))
+    if _RANGE.search(unit):
+        return False
+    above = any(any(a > _num(low) for a in amounts) for low in _ABOVE.findall(unit))
+    below = any(any(a <= _num(high) for a in amounts) for high in _UP_TO.findall(unit))
+    return above or below

@@ -29,6 +29,7 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "paternity": "parental leave",
     "401k": "401(k) retirement",
     "hotel": "lodging",
+    "nyc": "New York",
     "per diem": "per-diem daily allowance",
     "2fa": "multi-factor authentication MFA",
     "sick day": "sick leave",
