@@ -115,7 +115,7 @@ class ExtractiveAnswerer:
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
-            score = 0.45 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.15 * fit + row + negation
+            score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble
             ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
@@ -134,16 +134,19 @@ def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
             tables.setdefault(unit.text.split("\n", 1)[0], []).append(i)
     bonuses = [0.0] * len(units)
     for indexes in tables.values():
-        keys = {i: content_terms(_row_key(units[i].text)) for i in indexes}
+        # words only: amounts are matched by range (answer_type), and "$250" is a prefix term of "$250,000"
+        keys = {
+            i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) for i in indexes
+        }
         matched = [i for i in indexes if keys[i] & q_terms]
         for i in matched:
-            bonuses[i] = 0.15 + 0.1 * len(keys[i] & q_terms) / len(keys[i])
+            bonuses[i] = 0.1 + 0.05 * len(keys[i] & q_terms) / len(keys[i])
         table_terms = frozenset().union(*(content_terms(units[i].text) for i in indexes))
         unknown_entity = bool(q_terms - table_terms)
         if not matched and unknown_entity:
             for i in indexes:
                 if _DEFAULT_ROW.match(_row_key(units[i].text)):
-                    bonuses[i] = 0.1
+                    bonuses[i] = 0.08
     return bonuses
 
 

@@ -30,6 +30,8 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "401k": "401(k) retirement",
     "hotel": "lodging",
     "nyc": "New York",
+    "sf": "San Francisco",
+    "hsa": "Health Savings Account",
     "per diem": "per-diem daily allowance",
     "2fa": "multi-factor authentication MFA",
     "sick day": "sick leave",
