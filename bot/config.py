@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     candidate_k: int = 30  # per search (dense and BM25) before fusion
     rrf_k: int = 60
     max_chunks_per_section: int = 2
-    abstain_threshold: float = 0.375  # `policybot calibrate knowledge/eval`; a calibration.json in the data folder overrides it
+    abstain_threshold: float = 0.4  # `policybot calibrate knowledge/eval`; a calibration.json in the data folder overrides it
     fallback_channel: str = "#ask-people-ops"
     max_question_chars: int = 2_000
     max_answer_quotes: int = 3
