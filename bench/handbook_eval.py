@@ -3,9 +3,11 @@
     python bench/handbook_eval.py [../shared/eval/hr-procedures] [--details OUT.jsonl]
 
 The dataset (H2O's HR policy & procedure PDF, 148 questions with free-text reference answers) lives
-outside the project and is never copied in. Our labels: for each question, the one or two most
-specific phrases of its reference answer that also appear verbatim in the PDF text and not in the
-question (numbers first), chosen automatically and kept as data here. A question counts when the
+outside the project and is never copied in. Our labels: for each question, the most specific
+phrase of its reference answer (2-4 words, numbers first, words not in the question) that also
+appears verbatim in the PDF text, chosen automatically and kept as data here. Automatic labels are
+noisy (the phrase may occur elsewhere in the PDF than in the answering clause), so read the number
+as a proxy and compare systems on the same labels. A question counts when the
 answer contains every phrase (whole words, case-insensitive, as `policybot eval`'s must_contain);
 "context" is the same test on the top 4 retrieved chunks — what an answer could have quoted.
 """
