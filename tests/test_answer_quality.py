@@ -30,6 +30,16 @@ def test_row_whose_key_names_the_thing_asked_leads(service):
     assert result.answer.startswith("> Expense: Books and e-books")
 
 
+def test_general_rule_leads_when_no_special_case_is_asked(service):
+    """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
+    assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")
+
+
+def test_length_of_service_picks_the_row_whose_span_holds_it(service):
+    result = service.ask("if I resign after 3 years how much notice do I give")
+    assert result.answer.startswith("> Length of service: 2 years to less than 5 years · Notice period: 6 weeks")
+
+
 def test_shared_words_without_the_key_word_abstain(service):
     """The floating-holiday and replacement-day sentences share "days off" but say nothing about birthdays."""
     birthday = service.ask("do we get extra days off on our birthday?")

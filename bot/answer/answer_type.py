@@ -5,7 +5,8 @@
 fact asked for gets a bonus when quotes are chosen; the first kind found is the one the question
 leads with. (Permission and procedure kinds were tried and dropped: "may", "must", "request",
 "submit" are in most policy sentences, so their bonus only added noise on the golden set.)
-"$100,000 purchase" falls inside a table row's "$50,000.01 to $250,000" range.
+"$100,000 purchase" falls inside a table row's "$50,000.01 to $250,000" range, and "after 3 years"
+inside "2 years to less than 5 years".
 """
 
 from __future__ import annotations
@@ -53,6 +54,33 @@ def carries(kind: str, unit: str) -> bool:
     return bool(_CARRIES[kind].search(unit))
 
 
+_DURATION = r"(\d+)\s*(years?|months?|weeks?)"
+_Q_DURATION = re.compile(_DURATION, re.IGNORECASE)
+_SPAN = re.compile(_DURATION + r"\s*(?:to less than|to under|to)\s*" + _DURATION, re.IGNORECASE)
+_BELOW = re.compile(r"(?:less than|under)\s*" + _DURATION, re.IGNORECASE)
+_OR_MORE = re.compile(_DURATION + r"\s*(?:or more|and over|\+)", re.IGNORECASE)
+_WEEKS = {"week": 1.0, "month": 52 / 12, "year": 52.0}
+
+
+def _weeks(value: str, unit: str) -> float:
+    return float(value) * _WEEKS[unit.lower().rstrip("s")]
+
+
+def _in_span(question: str, unit: str) -> bool:
+    """A length of service in the question ("after 3 years") inside a row's span ("2 years to less than 5 years")."""
+    asked = [_weeks(v, u) for v, u in _Q_DURATION.findall(question)]
+    if not asked:
+        return False
+    for v1, u1, v2, u2 in _SPAN.findall(unit):
+        if any(_weeks(v1, u1) <= a < _weeks(v2, u2) for a in asked):
+            return True
+    if _SPAN.search(unit):
+        return False
+    below = any(any(a < _weeks(v, u) for a in asked) for v, u in _BELOW.findall(unit))
+    above = any(any(a >= _weeks(v, u) for a in asked) for v, u in _OR_MORE.findall(unit))
+    return below or above
+
+
 def _num(text: str, suffix: str | None = None) -> float:
     value = float(text.replace(",", ""))
     return value * {"k": 1e3, "m": 1e6}.get((suffix or "").lower(), 1)
@@ -63,7 +91,7 @@ def type_bonus(question: str, unit: str) -> float:
     kinds = asked_kinds(question)
     bonus = sum(weight for kind, weight in zip(kinds, (0.6, 0.4)) if carries(kind, unit))
     amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
-    if amounts and _in_range(amounts, unit):
+    if (amounts and _in_range(amounts, unit)) or _in_span(question, unit):
         bonus += 1.0
     return min(bonus, 1.0)
 

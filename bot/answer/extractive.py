@@ -22,6 +22,12 @@ from bot.ingest.chunking import chunk_body
 from bot.retrieval.hybrid import Hit
 from bot.retrieval.synonyms import expand_query
 
+# a rule for a special case (extra days, directors); when the question names no special case, the general rule leads.
+# Sentences starting with "If…"/"For example…" were tried too: they are often the general rule ("If you are unable to work…").
+_SPECIAL_CASE = re.compile(r"\b(additional|in addition to the|directors and above)\b", re.IGNORECASE)
+_ASKS_SPECIAL_CASE = re.compile(
+    r"\d|\b(if|unless|part[- ]time|additional|extra|more|longer|director|after|during|while)\b", re.IGNORECASE
+)
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 
@@ -102,6 +108,7 @@ class ExtractiveAnswerer:
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
         q_terms = content_terms(expand_query(question))
         q_negated = negated(question)
+        general = not _ASKS_SPECIAL_CASE.search(question)
         pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
         if not pairs:
             return []
@@ -115,8 +122,9 @@ class ExtractiveAnswerer:
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
+            special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
             score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit + row + negation
-            score -= length_penalty + preamble
+            score -= length_penalty + preamble + special
             ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
