@@ -18,7 +18,8 @@ from langchain_core.runnables import RunnableLambda
 
 from bot import metrics
 from bot.answer.abstention import abstention
-from bot.answer.confidence import confidence
+from bot.answer.calibration import calibrated_threshold
+from bot.answer.confidence import confidence, corpus_stats, evidence_of
 from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
 from bot.answer.validity import validity_notes
@@ -81,9 +82,12 @@ class PolicyService:
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
         self._warm_stop = threading.Event()
-        self.extractive = ExtractiveAnswerer(UnitEmbeddingCache(self.embeddings), max_quotes=settings.max_answer_quotes)
+        self.extractive = ExtractiveAnswerer(
+            UnitEmbeddingCache(self.embeddings), synonyms=self.company.synonyms, max_quotes=settings.max_answer_quotes
+        )
         self.llm_answerer = _llm_answerer(settings, llm)
         self.today = dt.date.today  # the day validity is decided for; tests inject their own
+        self.abstain_threshold = calibrated_threshold(settings)
         self.chain = (
             RunnableLambda(self._prepare, name="prepare")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -213,8 +217,8 @@ class PolicyService:
         assert search is not None  # _retrieve ran, or state.result was set
         hits: list[Hit] = search.hits[: self.settings.retrieval_k]
         quotes = self.extractive.answer(state.query, hits, search.query_embedding)
-        conf = confidence(search, quotes.best_unit_score)
-        if conf < self.settings.abstain_threshold or not quotes.text:
+        conf = confidence(state.query, search, evidence_of(quotes.cited), corpus_stats(self._bm25), self.company.synonyms)
+        if conf < self.abstain_threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:
             draft, answerer, fallback = self._draft(state, hits, quotes)
