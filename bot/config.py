@@ -62,7 +62,10 @@ class Settings(BaseSettings):
     max_question_chars: int = 2_000
     max_answer_quotes: int = 3
 
-    # --- optional LLM ------------------------------------------------------------------
+    # --- answerer and optional LLM ------------------------------------------------------
+    answerer: str | None = (
+        None  # a name in bot/answer/answerer.py ANSWERERS; None: "llm" when LLM_MODEL is set, else "extractive"
+    )
     llm_model: str | None = None  # e.g. "openai:gpt-4o-mini", "ollama:llama3.1"
     llm_base_url: str | None = None
     llm_api_key: str | None = None

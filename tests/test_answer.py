@@ -189,7 +189,7 @@ def test_personal_data_never_reaches_the_llm_and_is_restored_for_the_asker(kb_se
     n = source_number(PolicyService(kb_settings), question, "25 days")
     svc = llm_service(kb_settings, [f"<EMAIL_1>, you get 25 days of paid annual leave [{n}]."])
     result = svc.ask(question)
-    prompts = "\n".join(svc.llm_answerer.model.prompts)
+    prompts = "\n".join(svc.answerer.model.prompts)
     assert "jane.roe@example.com" not in prompts and "<EMAIL_1>" in prompts
     assert result.answer.startswith("jane.roe@example.com, you get 25 days")
 

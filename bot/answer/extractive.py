@@ -11,12 +11,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.answer_type import type_bonus
+from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import content_terms, coverage, negated
 from bot.answer.text_units import Unit, split_units
 from bot.core.chunks import chunk_body
@@ -30,15 +31,6 @@ _ASKS_SPECIAL_CASE = re.compile(
     r"\d|\b(if|unless|part[- ]time|additional|extra|more|longer|director|after|during|while)\b", re.IGNORECASE
 )
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
-
-
-@dataclass
-class Draft:
-    """An answer before numbering: text with [n] markers and the chunks cited, in order."""
-
-    text: str
-    cited: list[tuple[Hit, list[str]]] = field(default_factory=list)  # (chunk, quotes from it)
-    best_unit_score: float = 0.0
 
 
 @dataclass
@@ -77,7 +69,10 @@ class UnitEmbeddingCache:
 
 
 class ExtractiveAnswerer:
+    """The default `Answerer`: verbatim quotes of the units that answer, best first."""
+
     name = "extractive"
+    quotes_only = True  # its text is verbatim text of the chunks it cites
 
     def __init__(
         self,
@@ -106,8 +101,10 @@ class ExtractiveAnswerer:
             done += len(self.cache.get(units[start : start + batch]))
         return done
 
-    def answer(self, question: str, hits: list[Hit], query_embedding: list[float]) -> Draft:
-        scored = self._score(question, hits[: self.chunks], np.asarray(query_embedding, dtype=np.float32))
+    def draft(self, request: DraftRequest) -> Draft:
+        """The best-scoring units of the top chunks for the search query, quoted with [n] markers."""
+        question = request.query
+        scored = self._score(question, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32))
         if not scored:
             return Draft("")
         best = scored[0].score
@@ -120,7 +117,7 @@ class ExtractiveAnswerer:
             if chosen and _padding(chosen[0], cand, best):
                 continue
             chosen.append(cand)
-        return _compose(chosen, best, _context(question, chosen[0]))
+        return _compose(chosen, _context(question, chosen[0]))
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
         q_terms = content_terms(expand_query(question, self.synonyms))
@@ -215,7 +212,7 @@ def _context(question: str, top: _Scored) -> str | None:
     return follow if shared_with_question or len(shared_with_quote) >= 2 else None
 
 
-def _compose(chosen: list[_Scored], best: float, context: str | None = None) -> Draft:
+def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
@@ -230,4 +227,4 @@ def _compose(chosen: list[_Scored], best: float, context: str | None = None) -> 
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
         lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")
-    return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order], best)
+    return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order])
