@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     channels_file: Path | None = None  # per-channel policy (see bot/assist/channels.py); None: defaults
 
     # --- storage locations -------------------------------------------------------------
-    data_dir: Path = Field(Path(".policybot"), validation_alias=_env("POLICYBOT_DATA_DIR", "data_dir"))
+    data_dir: Path = Field(default=Path(".policybot"), validation_alias=_env("POLICYBOT_DATA_DIR", "data_dir"))
     knowledge_dir: Path = Path("knowledge")
     chroma_host: str | None = None
     chroma_port: int = 8000

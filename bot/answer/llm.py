@@ -13,6 +13,7 @@ import concurrent.futures as cf
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -54,9 +55,11 @@ class LlmAnswerer:
     @classmethod
     def from_settings(cls, settings: Settings, model: BaseChatModel | None = None) -> LlmAnswerer:
         if model is None:
+            if not settings.llm_model:
+                raise ValueError("LLM_MODEL is not set: there is no model to answer with")
             from langchain.chat_models import init_chat_model
 
-            kwargs = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout_s}
+            kwargs: dict[str, Any] = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout_s}
             if settings.llm_base_url:
                 kwargs["base_url"] = settings.llm_base_url
             if settings.llm_api_key:

@@ -8,6 +8,7 @@ from bot.store.answers import AnswerStore
 from bot.store.audit import AuditLog
 from bot.store.feedback import FeedbackStore
 from bot.store.keys import Keys, split_ref
+from bot.store.redis_conn import texts
 
 
 def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
@@ -18,8 +19,8 @@ def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
     """
     keys = Keys(prefix)
     feedback = FeedbackStore(redis, prefix, AnswerStore(redis, prefix))
-    answer_refs = redis.smembers(keys.user_answers(user))
-    vote_refs = redis.smembers(keys.user_votes(user))
+    answer_refs = texts(redis.smembers(keys.user_answers(user)))
+    vote_refs = texts(redis.smembers(keys.user_votes(user)))
     latest_keys = {keys.latest(user, split_ref(r)[0]) for r in answer_refs}
     removed = {
         # votes first, so a vote on their own answer is counted as a vote too
