@@ -8,6 +8,7 @@ instance instead of reading the environment themselves, so tests can build their
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,3 +124,25 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings (read once from the environment and `.env`)."""
     return Settings()
+
+
+# Settings that moved out of the environment: company data to the company profile, channel
+# behaviour to the channel policy file. Setting one now would silently do nothing, so it is an error.
+MOVED_SETTINGS = {
+    "FALLBACK_CHANNEL": "contacts.fallback_channel in the company profile (COMPANY_FILE)",
+    "CONFIDENTIAL_CONTACTS": "contacts.confidential in the company profile (COMPANY_FILE)",
+    "QUERY_SYNONYMS": "synonyms in the company profile (COMPANY_FILE)",
+    "SENSITIVE_TOPICS": "sensitive.topics in the company profile (COMPANY_FILE)",
+    "SENSITIVE_EXAMPLES": "sensitive.examples in the company profile (COMPANY_FILE)",
+    "PII_ALLOWLIST": "pii_allowlist in the company profile (COMPANY_FILE)",
+    "ANSWER_THREAD_FOLLOWUPS": "default.answer_followups in the channel policy file (CHANNELS_FILE)",
+}
+
+
+def moved_settings() -> list[str]:
+    """One line per moved setting still set in the environment or `.env`, saying where it lives now."""
+    from dotenv import dotenv_values
+
+    env_file = PROJECT_ROOT / ".env"
+    names = {name.upper() for name in os.environ} | {n.upper() for n in (dotenv_values(env_file) if env_file.exists() else {})}
+    return [f"{name} is no longer read: set {where}" for name, where in MOVED_SETTINGS.items() if name in names]

@@ -20,9 +20,14 @@ def validate_configuration() -> None:
     """Answers employees' policy questions from the company's own documents, with citations."""
     from bot.assist.channels import ChannelPolicies
     from bot.company import load_company
-    from bot.config import get_settings
+    from bot.config import get_settings, moved_settings
     from bot.yaml_config import ConfigFileError
 
+    moved = moved_settings()
+    for problem in moved:
+        typer.secho(f"Error: {problem}", err=True, fg=typer.colors.RED)
+    if moved:
+        raise typer.Exit(2)
     settings = get_settings()
     try:
         load_company(settings.company_path)

@@ -65,6 +65,15 @@ def test_every_command_refuses_to_start_on_a_broken_file(tmp_path: Path, monkeyp
         get_settings.cache_clear()
 
 
+def test_a_setting_that_moved_to_a_file_is_refused_with_where_it_lives_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANSWER_THREAD_FOLLOWUPS", "false")
+    monkeypatch.setenv("FALLBACK_CHANNEL", "#help")
+    result = CliRunner().invoke(app, ["ask", "hi"])
+    assert result.exit_code == 2
+    assert "ANSWER_THREAD_FOLLOWUPS is no longer read: set default.answer_followups in the channel policy file" in result.output
+    assert "FALLBACK_CHANNEL is no longer read: set contacts.fallback_channel in the company profile" in result.output
+
+
 @pytest.fixture
 def policy_bot(start_bot, tmp_path: Path) -> RunningBot:
     path = _file(
