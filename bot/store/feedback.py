@@ -259,8 +259,7 @@ class FeedbackStore:
             pipe.hgetall(k.stats)
             pipe.zcard(k.review)
             pipe.zcard(k.resolved)
-            pipe.hgetall(k.counters)
-            stored, raw_counts, review, resolved, counters = pipe.execute()
+            stored, raw_counts, review, resolved = pipe.execute()
         counts = {f: int(v) for f, v in raw_counts.items()}
         by_kind = {f.removeprefix("kind:"): n for f, n in counts.items() if f.startswith("kind:") and n}
         up, down = counts.get(VOTE_FIELD[1], 0), counts.get(VOTE_FIELD[-1], 0)
@@ -274,7 +273,6 @@ class FeedbackStore:
             "satisfaction": round(up / (up + down), 3) if up + down else None,
             "review_queue": review,
             "resolved": resolved,
-            "counters": {name: int(v) for name, v in counters.items()},
         }
 
     def by_document(self) -> list[DocumentFeedback]:
@@ -295,8 +293,3 @@ class FeedbackStore:
                 doc.down += item.down
                 doc.open_reviews += item.state == "open"
         return sorted(docs.values(), key=lambda d: (-d.down, -d.open_reviews, -d.answers, d.title))
-
-    @degrade(None)
-    def incr(self, name: str, by: int = 1) -> None:
-        """Bump a free-form metric counter (other modules' events, e.g. `rate_limited`)."""
-        self.redis.hincrby(self.keys.counters, name, by)
