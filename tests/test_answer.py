@@ -211,3 +211,14 @@ def test_warm_up_embeds_every_quotable_unit_ahead_of_questions(kb_settings):
     service.extractive.cache.embeddings = counter
     result = service.ask("What is the hotel cap in London?")
     assert "260" in result.answer and counter.texts_embedded == 0  # no unit embedded at question time
+
+
+def test_abstention_names_an_owner_only_when_the_document_is_relevant(service):
+    off_topic = service.ask("Does the company rent out party tents for weddings?", contact="#ask-here")
+    assert off_topic.kind == "abstain" and off_topic.ask_instead == "#ask-here"
+
+
+def test_a_question_in_another_language_is_told_so_in_that_language(service):
+    result = service.ask("¿Cuántos días de vacaciones anuales me corresponden?", contact="#ask-here")
+    assert result.kind == "abstain" and result.ask_instead == "#ask-here"  # not #ask-legal, the closest owner
+    assert "inglés" in result.answer and "#ask-here" in result.answer
