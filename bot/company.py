@@ -47,6 +47,7 @@ class Replies(_Strict):
     empty_question: str
     no_index: str  # {where}
     abstain: str  # {where}
+    other_language: dict[str, str]  # language code -> "we only have English policies" text, {where}
     truncated: str  # {limit}
     too_long: str  # {chars}, {limit}
     private_restricted_note: str

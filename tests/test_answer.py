@@ -189,7 +189,7 @@ def test_personal_data_never_reaches_the_llm_and_is_restored_for_the_asker(kb_se
     n = source_number(PolicyService(kb_settings), question, "25 days")
     svc = llm_service(kb_settings, [f"<EMAIL_1>, you get 25 days of paid annual leave [{n}]."])
     result = svc.ask(question)
-    prompts = "\n".join(svc.llm_answerer.model.prompts)
+    prompts = "\n".join(svc.answerer.model.prompts)
     assert "jane.roe@example.com" not in prompts and "<EMAIL_1>" in prompts
     assert result.answer.startswith("jane.roe@example.com, you get 25 days")
 
@@ -211,3 +211,14 @@ def test_warm_up_embeds_every_quotable_unit_ahead_of_questions(kb_settings):
     service.extractive.cache.embeddings = counter
     result = service.ask("What is the hotel cap in London?")
     assert "260" in result.answer and counter.texts_embedded == 0  # no unit embedded at question time
+
+
+def test_abstention_names_an_owner_only_when_the_document_is_relevant(service):
+    off_topic = service.ask("Does the company rent out party tents for weddings?", contact="#ask-here")
+    assert off_topic.kind == "abstain" and off_topic.ask_instead == "#ask-here"
+
+
+def test_a_question_in_another_language_is_told_so_in_that_language(service):
+    result = service.ask("¿Cuántos días de vacaciones anuales me corresponden?", contact="#ask-here")
+    assert result.kind == "abstain" and result.ask_instead == "#ask-here"  # not #ask-legal, the closest owner
+    assert "inglés" in result.answer and "#ask-here" in result.answer

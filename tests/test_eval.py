@@ -210,7 +210,8 @@ def test_missing_dataset_parts(tmp_path):
 @pytest.mark.timeout(120)
 def test_end_to_end_tiny_dataset(tmp_path):
     from bot.config import Settings
-    from bot.eval.runner import failures_text, records_jsonl, run_eval
+    from bot.eval.failures import failures_text, records_jsonl
+    from bot.eval.runner import run_eval
 
     ds = load_dataset(_tiny_dataset(tmp_path / "tiny"))
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", pii_enabled=False, llm_model=None, chroma_host=None)

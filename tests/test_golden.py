@@ -25,15 +25,15 @@ def summary(tmp_path_factory) -> dict:
 
 def test_golden_set_retrieval(summary):
     retrieval = summary["retrieval"]
-    assert retrieval["n"] >= 60
-    assert retrieval["recall@5"] >= 0.95
-    assert retrieval["ndcg@10"] >= 0.93
+    assert retrieval["n"] >= 200
+    assert retrieval["recall@5"] >= 0.96  # 0.983 on 2026-11-29
+    assert retrieval["ndcg@10"] >= 0.94  # 0.968
 
 
 def test_golden_set_answers(summary):
     answers = summary["answers"]
-    assert answers["answerable"] >= 60 and answers["unanswerable"] >= 10
-    assert answers["must_contain_all"] >= 0.85
-    assert answers["abstention_unanswerable"] >= 0.86
-    assert answers["false_abstention_answerable"] <= 0.05
-    assert summary["evidence"]["hit@5"] >= 0.85
+    assert answers["answerable"] >= 200 and answers["unanswerable"] >= 35
+    assert answers["must_contain_all"] >= 0.83  # 0.848 on 2026-11-29 (204 answerable, 83 of them casual)
+    assert answers["abstention_unanswerable"] >= 0.72  # 0.757 (37 uncovered)
+    assert answers["false_abstention_answerable"] <= 0.055  # 0.044
+    assert summary["evidence"]["hit@5"] >= 0.95  # 0.971

@@ -1,28 +1,84 @@
-"""What kind of fact a question asks for, and whether a sentence holds one.
+"""What kind of fact a question asks for, and whether a quotable unit carries one.
 
-"How many days…", "what's the stipend", "by when…" want a number, amount or date; "who do I
-tell…" wants a contact; "$100,000 purchase" falls inside a table row's "$50,000.01 to $250,000"
-range. A unit holding the kind of fact asked for gets a bonus when quotes are chosen.
+"How many days…", "what's the stipend", "by when…" want a number, amount, duration or date;
+"who do I tell…", "what's the emergency number" want a contact. A unit that carries the kind of
+fact asked for gets a bonus when quotes are chosen; the first kind found is the one the question
+leads with. (Permission and procedure kinds were tried and dropped: "may", "must", "request",
+"submit" are in most policy sentences, so their bonus only added noise on the golden set.)
+"$100,000 purchase" falls inside a table row's "$50,000.01 to $250,000" range, and "after 3 years"
+inside "2 years to less than 5 years".
 """
 
 from __future__ import annotations
 
 import re
 
-_WANTS_NUMBER = re.compile(
-    r"\b(how (many|much|long|often|soon|quickly|far)|when|by when|deadline|within|what time|what date|"
-    r"maximum|minimum|max|min|limit|cap|rate|stipend|allowance|budget|cost|price|amount|percent|match|per diem|"
-    r"reimburs\w*|notice|days?|weeks?|months?|hours?|years?|length|number of)\b",
-    re.IGNORECASE,
-)
-_WANTS_CONTACT = re.compile(r"\b(who|whom|contact|call|email|phone|number|tell|report (it )?to|reach|ask)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d")
-_CONTACT = re.compile(
-    r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|team|hotline|line|manager|people ops|hr|finance|it service)\b", re.IGNORECASE
-)
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "contact",
+        re.compile(
+            r"\b(who (do|should|can) i|whom|contact|call|e-?mail address|phone|number to call|hotline|helpdesk|help desk|"
+            r"talk to|report (it |this )?to|reach|(emergency|phone|contact) number)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"\b(how (many|much|long|often|soon|quickly|far|early)|by when|deadline|within|what time|what date|when is|"
+            r"maximum|minimum|max|min|limit|cap|rate|stipend|allowance|budget|cost|price|amount|percent|match|per diem|"
+            r"reimburs\w*|notice|length|number of|pay|paid|per (day|night|month|year|person|head))\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_CARRIES: dict[str, re.Pattern[str]] = {
+    "number": re.compile(r"\d"),
+    "contact": re.compile(
+        r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|hotline|line|manager|people ops|hr|finance|advisor|service desk)\b",
+        re.IGNORECASE,
+    ),
+}
 _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of fact the question asks for, most specific first: "contact", "number"."""
+    return [kind for kind, pattern in _KINDS if pattern.search(question)]
+
+
+def carries(kind: str, unit: str) -> bool:
+    """Whether the unit holds a fact of this kind (a digit for "number", a mailbox/phone/channel for "contact")."""
+    return bool(_CARRIES[kind].search(unit))
+
+
+_DURATION = r"(\d+)\s*(years?|months?|weeks?)"
+_Q_DURATION = re.compile(_DURATION, re.IGNORECASE)
+_SPAN = re.compile(_DURATION + r"\s*(?:to less than|to under|to)\s*" + _DURATION, re.IGNORECASE)
+_BELOW = re.compile(r"(?:less than|under)\s*" + _DURATION, re.IGNORECASE)
+_OR_MORE = re.compile(_DURATION + r"\s*(?:or more|and over|\+)", re.IGNORECASE)
+_WEEKS = {"week": 1.0, "month": 52 / 12, "year": 52.0}
+
+
+def _weeks(value: str, unit: str) -> float:
+    return float(value) * _WEEKS[unit.lower().rstrip("s")]
+
+
+def _in_span(question: str, unit: str) -> bool:
+    """A length of service in the question ("after 3 years") inside a row's span ("2 years to less than 5 years")."""
+    asked = [_weeks(v, u) for v, u in _Q_DURATION.findall(question)]
+    if not asked:
+        return False
+    for v1, u1, v2, u2 in _SPAN.findall(unit):
+        if any(_weeks(v1, u1) <= a < _weeks(v2, u2) for a in asked):
+            return True
+    if _SPAN.search(unit):
+        return False
+    below = any(any(a < _weeks(v, u) for a in asked) for v, u in _BELOW.findall(unit))
+    above = any(any(a >= _weeks(v, u) for a in asked) for v, u in _OR_MORE.findall(unit))
+    return below or above
 
 
 def _num(text: str, suffix: str | None = None) -> float:
@@ -31,14 +87,11 @@ def _num(text: str, suffix: str | None = None) -> float:
 
 
 def type_bonus(question: str, unit: str) -> float:
-    """0..1: how well the unit holds the kind of fact the question asks for."""
-    bonus = 0.0
-    if _WANTS_NUMBER.search(question) and _NUMBER.search(unit):
-        bonus += 0.5
-    if _WANTS_CONTACT.search(question) and _CONTACT.search(unit):
-        bonus += 0.5
+    """0..1: how well the unit holds the kind of fact the question asks for (the leading kind counts most)."""
+    kinds = asked_kinds(question)
+    bonus = sum(weight for kind, weight in zip(kinds, (0.6, 0.4)) if carries(kind, unit))
     amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
-    if amounts and _in_range(amounts, unit):
+    if (amounts and _in_range(amounts, unit)) or _in_span(question, unit):
         bonus += 1.0
     return min(bonus, 1.0)
 

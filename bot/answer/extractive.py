@@ -10,27 +10,27 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.answer_type import type_bonus
-from bot.answer.lexical import content_terms, coverage
+from bot.answer.answerer import Draft, DraftRequest
+from bot.answer.lexical import content_terms, coverage, negated
 from bot.answer.text_units import Unit, split_units
 from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
+from bot.retrieval.synonyms import expand_query
 
+# a rule for a special case (extra days, directors); when the question names no special case, the general rule leads.
+# Sentences starting with "If…"/"For example…" were tried too: they are often the general rule ("If you are unable to work…").
+_SPECIAL_CASE = re.compile(r"\b(additional|in addition to the|directors and above)\b", re.IGNORECASE)
+_ASKS_SPECIAL_CASE = re.compile(
+    r"\d|\b(if|unless|part[- ]time|additional|extra|more|longer|director|after|during|while)\b", re.IGNORECASE
+)
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
-
-
-@dataclass
-class Draft:
-    """An answer before numbering: text with [n] markers and the chunks cited, in order."""
-
-    text: str
-    cited: list[tuple[Hit, list[str]]] = field(default_factory=list)  # (chunk, quotes from it)
-    best_unit_score: float = 0.0
 
 
 @dataclass
@@ -38,6 +38,7 @@ class _Scored:
     unit: Unit
     hit: Hit
     score: float
+    row: float = 0.0  # the table-row key bonus it got (see row_bonuses)
 
 
 class UnitEmbeddingCache:
@@ -68,9 +69,22 @@ class UnitEmbeddingCache:
 
 
 class ExtractiveAnswerer:
-    name = "extractive"
+    """The default `Answerer`: verbatim quotes of the units that answer, best first."""
 
-    def __init__(self, cache: UnitEmbeddingCache, *, max_quotes: int = 3, chunks: int = 4, relative_cutoff: float = 0.75) -> None:
+    name = "extractive"
+    quotes_only = True  # its text is verbatim text of the chunks it cites
+
+    def __init__(
+        self,
+        cache: UnitEmbeddingCache,
+        *,
+        synonyms: Mapping[str, str],
+        max_quotes: int = 3,
+        chunks: int = 4,
+        relative_cutoff: float = 0.75,
+    ) -> None:
+        """`synonyms`: the company's employee phrase -> policy terms (the profile's `synonyms`)."""
+        self.synonyms = synonyms
         self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
 
     def warm(self, chunk_texts: list[str], batch: int = 64, stop: threading.Event | None = None) -> int:
@@ -87,8 +101,10 @@ class ExtractiveAnswerer:
             done += len(self.cache.get(units[start : start + batch]))
         return done
 
-    def answer(self, question: str, hits: list[Hit], query_embedding: list[float]) -> Draft:
-        scored = self._score(question, hits[: self.chunks], np.asarray(query_embedding, dtype=np.float32))
+    def draft(self, request: DraftRequest) -> Draft:
+        """The best-scoring units of the top chunks for the search query, quoted with [n] markers."""
+        question = request.query
+        scored = self._score(question, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32))
         if not scored:
             return Draft("")
         best = scored[0].score
@@ -98,27 +114,78 @@ class ExtractiveAnswerer:
                 break
             if any(cand.unit.text in c.unit.text or c.unit.text in cand.unit.text for c in chosen):
                 continue
+            if chosen and _padding(chosen[0], cand, best):
+                continue
             chosen.append(cand)
-        return _compose(chosen, best, _context(question, chosen[0]))
+        return _compose(chosen, _context(question, chosen[0]))
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
-        q_terms = content_terms(question)
+        q_terms = content_terms(expand_query(question, self.synonyms))
+        q_negated = negated(question)
+        general = not _ASKS_SPECIAL_CASE.search(question)
         pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
         if not pairs:
             return []
         vectors = self.cache.get([_embed_text(unit) for unit, _ in pairs])
         sims = vectors @ q_vec
+        rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
         ranked = []
-        for (unit, hit), sim in zip(pairs, sims):
+        for (unit, hit), sim, row in zip(pairs, sims, rows):
             rank_prior = 1.0 / (1 + hits.index(hit))
             fit = type_bonus(question, unit.text)
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
-            score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit
-            score -= length_penalty + preamble
-            ranked.append(_Scored(unit, hit, score))
+            negation = 0.05 if q_negated and negated(unit.text) else 0.0
+            special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
+            score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit + row + negation
+            score -= length_penalty + preamble + special
+            ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
+
+
+def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
+    """Per unit: a bonus for the table row whose key cell names the question's entity (a city, a benefit, a level),
+    or, when no row of that table does, for its "Other…"/"default" row (Denver -> "Other US cities").
+
+    The key is the row's first cell; a table is identified by its header line. 0 for non-row units.
+    """
+    tables: dict[str, list[int]] = {}
+    for i, unit in enumerate(units):
+        if unit.kind == "row" and "\n" in unit.text:
+            tables.setdefault(unit.text.split("\n", 1)[0], []).append(i)
+    bonuses = [0.0] * len(units)
+    for indexes in tables.values():
+        # words only: amounts are matched by range (answer_type), and "$250" is a prefix term of "$250,000"
+        keys = {
+            i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) for i in indexes
+        }
+        matched = [i for i in indexes if keys[i] & q_terms]
+        for i in matched:
+            bonuses[i] = 0.1 + 0.05 * len(keys[i] & q_terms) / len(keys[i])
+        table_terms = frozenset().union(*(content_terms(units[i].text) for i in indexes))
+        unknown_entity = bool(q_terms - table_terms)
+        if not matched and unknown_entity:
+            for i in indexes:
+                if _DEFAULT_ROW.match(_row_key(units[i].text)):
+                    bonuses[i] = 0.08
+    return bonuses
+
+
+_DEFAULT_ROW = re.compile(r"\s*(other|all other|any other|default|everyone else|rest of)\b", re.IGNORECASE)
+
+
+def _row_key(row: str) -> str:
+    return row.splitlines()[-1].strip().strip("|").split("|")[0].strip()
+
+
+def _padding(top: _Scored, cand: _Scored, best: float) -> bool:
+    """A further quote that would only pad the answer: another row of the table whose matching row leads,
+    or a quote from another document that scores clearly below the best."""
+    if top.row > 0 and cand.unit.kind == "row" and cand.row == 0:
+        return True
+    other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
+    return other_doc and cand.score < 0.9 * best
 
 
 def _embed_text(unit: Unit) -> str:
@@ -145,7 +212,7 @@ def _context(question: str, top: _Scored) -> str | None:
     return follow if shared_with_question or len(shared_with_quote) >= 2 else None
 
 
-def _compose(chosen: list[_Scored], best: float, context: str | None = None) -> Draft:
+def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
@@ -160,4 +227,4 @@ def _compose(chosen: list[_Scored], best: float, context: str | None = None) -> 
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
         lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")
-    return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order], best)
+    return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 from bot.answer.lexical import content_terms
 from bot.core.results import Turn
@@ -28,12 +29,21 @@ def is_follow_up(question: str) -> bool:
     return len(content_terms(question)) <= 2 or bool(_LEANING.search(question))
 
 
-def retrieval_query(question: str, history: Sequence[Turn], llm_answerer=None) -> str:
+@runtime_checkable
+class Condenser(Protocol):
+    """An answerer that can rewrite a follow-up as a standalone question (the LLM answerer)."""
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str | None: ...
+
+
+def retrieval_query(question: str, history: Sequence[Turn], answerer: object = None) -> str:
+    """What to search for `question`: itself, its condensed form (when the answerer can condense),
+    or the previous question plus this one when it leans on it ("and for part-timers?")."""
     previous = previous_question(history)
     if previous is None:
         return question
-    if llm_answerer is not None:
-        condensed = llm_answerer.condense(question, history)
+    if isinstance(answerer, Condenser):
+        condensed = answerer.condense(question, history)
         if condensed:
             return condensed
     return f"{previous} {question}" if is_follow_up(question) else question

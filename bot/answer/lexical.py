@@ -167,6 +167,18 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(_STEMMER.stemWord(w) for w in words if w and w not in STOPWORDS)
 
 
+_NEGATION = re.compile(r"\b(not|no|nor|never|without|don't|doesn't|isn't|aren't|none)\b", re.IGNORECASE)
+
+
+def negated(text: str) -> bool:
+    """Whether the text says "not", "no", "never", "without"… (dropped as stop words by `content_terms`).
+
+    "haven't", "can't", "won't" are left out: in a question they describe the asker ("days I haven't used"),
+    not the rule asked about.
+    """
+    return bool(_NEGATION.search(text))
+
+
 def coverage(question_terms: frozenset[str], text: str) -> float:
     """Share of the question's content terms found in `text` (0 when the question has none)."""
     if not question_terms:

@@ -13,11 +13,12 @@ import concurrent.futures as cf
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from bot.answer.extractive import Draft
+from bot.answer.answerer import Draft, DraftRequest
 from bot.config import Settings
 from bot.core.chunks import chunk_body
 from bot.core.results import Turn
@@ -43,6 +44,10 @@ _NUMBER = re.compile(r"(?<![\w<])\d[\d,]*(?:\.\d+)?")
 
 
 class LlmAnswerer:
+    """An `Answerer` over any LangChain chat model; its output is checked before use (module docstring)."""
+
+    quotes_only = False  # it writes its own sentences and saw every retrieved chunk
+
     def __init__(self, model: BaseChatModel, name: str, timeout_s: float, masker=None) -> None:
         self.model, self.name, self.timeout_s, self.masker = model, name, timeout_s, masker
         self._pool = cf.ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
@@ -50,9 +55,11 @@ class LlmAnswerer:
     @classmethod
     def from_settings(cls, settings: Settings, model: BaseChatModel | None = None) -> LlmAnswerer:
         if model is None:
+            if not settings.llm_model:
+                raise ValueError("LLM_MODEL is not set: there is no model to answer with")
             from langchain.chat_models import init_chat_model
 
-            kwargs = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout_s}
+            kwargs: dict[str, Any] = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout_s}
             if settings.llm_base_url:
                 kwargs["base_url"] = settings.llm_base_url
             if settings.llm_api_key:
@@ -66,8 +73,10 @@ class LlmAnswerer:
         name = f"llm:{settings.llm_model or type(model).__name__}"
         return cls(model, name, settings.llm_timeout_s, masker)
 
-    def answer(self, question: str, history: Sequence[Turn], hits: list[Hit]) -> tuple[Draft | None, str | None]:
-        """(draft, None) when the output passes the checks, else (None, why it fell back)."""
+    def draft(self, request: DraftRequest) -> Draft:
+        """The model's answer when it passes the checks; an empty draft when it says the sources don't
+        cover it; an empty draft with `declined` (why) on a timeout, an error or a failed check."""
+        question, hits = request.question, request.hits
         masked, mapping = self.masker.pseudonymize(question) if self.masker else (question, {})
         sources = "\n\n".join(
             f"[{n}] {h.doc.metadata.get('title', '')} › {h.doc.metadata.get('section', '')}\n{chunk_body(h.doc.page_content)}"
@@ -77,16 +86,16 @@ class LlmAnswerer:
         try:
             text = self._invoke([SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)])
         except cf.TimeoutError:
-            return None, f"llm timed out after {self.timeout_s:g}s"
+            return Draft("", declined=f"llm timed out after {self.timeout_s:g}s")
         except Exception as exc:  # any provider error: fall back, never fail the question
             log.warning("llm call failed: %s", type(exc).__name__)
-            return None, f"llm error: {type(exc).__name__}"
+            return Draft("", declined=f"llm error: {type(exc).__name__}")
         if NOT_COVERED in text:
-            return Draft(""), None
+            return Draft("")
         problem = check_answer(text, hits)
         if problem:
-            return None, problem
-        return _renumber(self.masker.restore(text, mapping) if self.masker else text, hits), None
+            return Draft("", declined=problem)
+        return _renumber(self.masker.restore(text, mapping) if self.masker else text, hits)
 
     def condense(self, question: str, history: Sequence[Turn]) -> str | None:
         convo = "\n".join(f"{t.role}: {t.text}" for t in history[-6:])

@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from langchain_core.runnables import RunnableLambda
 
 from bot import metrics
-from bot.answer.confidence import confidence
-from bot.answer.extractive import Draft, ExtractiveAnswerer, UnitEmbeddingCache
+from bot.answer.abstention import abstention
+from bot.answer.answerer import Answerer, AnswererContext, Draft, DraftRequest, build_answerer
+from bot.answer.calibration import calibrated_threshold
+from bot.answer.confidence import confidence, corpus_stats, evidence_of
+from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
 from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
@@ -80,9 +83,16 @@ class PolicyService:
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
         self._warm_stop = threading.Event()
-        self.extractive = ExtractiveAnswerer(UnitEmbeddingCache(self.embeddings), max_quotes=settings.max_answer_quotes)
-        self.llm_answerer = _llm_answerer(settings, llm)
+        # The extractive quotes are always computed: they are the evidence confidence is judged on,
+        # and the answer whenever the configured answerer declines.
+        self.extractive = ExtractiveAnswerer(
+            UnitEmbeddingCache(self.embeddings), synonyms=self.company.synonyms, max_quotes=settings.max_answer_quotes
+        )
+        name = settings.answerer or ("llm" if llm is not None or settings.llm_model else "extractive")
+        context = AnswererContext(settings, self.embeddings, self.company, llm)
+        self.answerer: Answerer = self.extractive if name == "extractive" else build_answerer(name, context)
         self.today = dt.date.today  # the day validity is decided for; tests inject their own
+        self.abstain_threshold = calibrated_threshold(settings)
         self.chain = (
             RunnableLambda(self._prepare, name="prepare")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -185,7 +195,7 @@ class PolicyService:
         elif _GREETING.match(state.question):
             state.result = AnswerResult(question=state.question, answer=replies.greeting, kind="greeting")
         else:
-            state.query = retrieval_query(state.question, state.history, self.llm_answerer)
+            state.query = retrieval_query(state.question, state.history, self.answerer)
         return state
 
     def _retrieve(self, state: _State) -> _State:
@@ -211,27 +221,24 @@ class PolicyService:
         search = state.search
         assert search is not None  # _retrieve ran, or state.result was set
         hits: list[Hit] = search.hits[: self.settings.retrieval_k]
-        quotes = self.extractive.answer(state.query, hits, search.query_embedding)
-        conf = confidence(search, quotes.best_unit_score)
-        if conf < self.settings.abstain_threshold or not quotes.text:
+        request = DraftRequest(state.question, state.query, state.history, hits, search.query_embedding)
+        quotes = self.extractive.draft(request)
+        conf = confidence(state.query, search, evidence_of(quotes.cited), corpus_stats(self._bm25), self.company.synonyms)
+        if conf < self.abstain_threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:
-            draft, answerer, fallback = self._draft(state, hits, quotes)
-            result = self._abstain(state, hits, conf) if not draft.text else self._result(state, draft, conf, answerer, fallback)
+            draft = quotes if self.answerer is self.extractive else self.answerer.draft(request)
+            if draft.text:
+                result = self._result(state, draft, conf, self.answerer)
+            elif draft.declined:  # a fault, not "not covered": the quotes answer instead
+                result = self._result(state, quotes, conf, self.extractive, fallback=draft.declined)
+            else:
+                result = self._abstain(state, hits, conf)
         state.timings["answer"] = (time.perf_counter() - t0) * 1000
         return result
 
     # --- helpers -----------------------------------------------------------------------
-    def _draft(self, state: _State, hits: list[Hit], quotes: Draft) -> tuple[Draft, str, str | None]:
-        """The LLM's answer when configured and it passes the checks, else the extractive quotes."""
-        if self.llm_answerer is None:
-            return quotes, "extractive", None
-        draft, fallback = self.llm_answerer.answer(state.question, state.history, hits)
-        if draft is not None:
-            return draft, self.llm_answerer.name, None
-        return quotes, "extractive", fallback
-
-    def _result(self, state: _State, draft: Draft, conf: float, answerer: str, fallback: str | None) -> AnswerResult:
+    def _result(self, state: _State, draft: Draft, conf: float, answerer: Answerer, fallback: str | None = None) -> AnswerResult:
         sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]
         answer = draft.text + validity_notes((hit for hit, _ in draft.cited), self.today())
         return AnswerResult(
@@ -240,19 +247,21 @@ class PolicyService:
             kind="answer",
             confidence=conf,
             sources=sources,
-            answerer=answerer,
+            answerer=answerer.name,
+            quotes_only=answerer.quotes_only,
             fallback_reason=fallback,
             restricted=any(EVERYONE not in s.audience for s in sources),
         )
 
     def _abstain(self, state: _State, hits: list[Hit], conf: float) -> AnswerResult:
-        closest = hits[0].doc.metadata if hits else {}
-        channel = closest.get("owner_channel") or state.contact
-        team = closest.get("owner") or ""
-        where = f"{channel} ({team})" if team and channel != state.contact else channel
-        answer = self.company.replies.abstain.format(where=where)
-        return AnswerResult(
-            question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where
+        replies = self.company.replies
+        return abstention(
+            state.question,
+            state.search,
+            contact=state.contact,
+            abstain_text=replies.abstain,
+            other_language=replies.other_language,
+            confidence=conf,
         )
 
     def _searcher(self) -> HybridSearcher | None:
@@ -308,14 +317,6 @@ def _source(n: int, hit: Hit, quotes: list[str]) -> Source:
 def _preview(hit: Hit, limit: int = 300) -> str:
     body = chunk_body(hit.doc.page_content)
     return body if len(body) <= limit else body[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _llm_answerer(settings: Settings, llm):
-    if llm is None and not settings.llm_model:
-        return None
-    from bot.answer.llm import LlmAnswerer
-
-    return LlmAnswerer.from_settings(settings, llm)
 
 
 _services: dict[tuple, PolicyService] = {}

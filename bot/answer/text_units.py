@@ -44,7 +44,7 @@ def split_units(body: str) -> list[Unit]:
 
 def _following_items(lines: list[str], start: int, limit: int = 8) -> list[str]:
     """The list items right after a lead-in line ("…any of the following channels:")."""
-    items = []
+    items: list[str] = []
     for line in lines[start:]:
         if not _ITEM.match(line) or len(items) >= limit:
             break

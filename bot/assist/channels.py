@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -26,10 +27,11 @@ from bot.core.channels import ChannelPolicy
 from bot.yaml_config import load_yaml_model
 
 # Every ChannelPolicy key, optional: a channel block says only what differs from the default.
+# (FieldInfo.annotation is Optional for field infos made by hand; a declared field always has one.)
 ChannelOverride = create_model(  # type: ignore[call-overload]
     "ChannelOverride",
     __config__=ConfigDict(extra="forbid"),
-    **{name: (info.annotation | None, None) for name, info in ChannelPolicy.model_fields.items()},
+    **{name: (cast(type, info.annotation) | None, None) for name, info in ChannelPolicy.model_fields.items()},
 )
 
 

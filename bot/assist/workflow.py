@@ -46,7 +46,6 @@ DECISIONS: dict[AnswerKind, Decision] = {
     "invalid": "refused",
     "no_index": "error",
 }
-QUOTES_ONLY = "extractive"  # answerers whose text is verbatim from their cited sources alone
 
 
 @dataclass
@@ -179,7 +178,8 @@ class Assist:
 
 
 def _quotes_only(result: AnswerResult) -> bool:
-    return result.kind == "answer" and result.answerer == QUOTES_ONLY
+    """An answer whose text is verbatim from its (public) cited sources is safe as it is."""
+    return result.kind == "answer" and result.quotes_only
 
 
 def _ms(started: float) -> float:

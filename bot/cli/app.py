@@ -1,4 +1,8 @@
-"""The typer application every command module registers on."""
+"""The typer application every command module registers on.
+
+Before any command runs, the configuration files (company profile, channel policy) are validated,
+so a broken file stops every command with one line naming the file and key, not a traceback.
+"""
 
 import typer
 
@@ -7,4 +11,27 @@ app = typer.Typer(
     help="Answers employees' policy questions from the company's own documents, with citations.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a traceback must never print settings (tokens) or questions
 )
+
+
+@app.callback()
+def validate_configuration() -> None:
+    """Answers employees' policy questions from the company's own documents, with citations."""
+    from bot.assist.channels import ChannelPolicies
+    from bot.company import load_company
+    from bot.config import get_settings, moved_settings
+    from bot.yaml_config import ConfigFileError
+
+    moved = moved_settings()
+    for problem in moved:
+        typer.secho(f"Error: {problem}", err=True, fg=typer.colors.RED)
+    if moved:
+        raise typer.Exit(2)
+    settings = get_settings()
+    try:
+        load_company(settings.company_path)
+        ChannelPolicies.load(settings.channels_file, settings.channel_audiences)
+    except ConfigFileError as exc:
+        typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2) from None

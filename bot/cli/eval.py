@@ -28,7 +28,8 @@ def eval_command(
 ) -> None:
     """Score retrieval and answers on an evaluation set through the real pipeline (its own index)."""
     from bot.eval.dataset import load_dataset
-    from bot.eval.runner import failures_text, records_jsonl, run_eval
+    from bot.eval.failures import failures_text, records_jsonl
+    from bot.eval.runner import run_eval
 
     try:
         dataset = load_dataset(dataset_dir).limited(limit)

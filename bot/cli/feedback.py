@@ -118,8 +118,6 @@ def stats(as_json: JsonOpt = False) -> None:
     satisfaction = f" · {totals['satisfaction']:.0%} positive" if totals["satisfaction"] is not None else ""
     table.add_row("Ratings", f"👍 {up} · 👎 {down}{satisfaction}")
     table.add_row("Reviews", f"{totals['review_queue']} open · {totals['resolved']} resolved")
-    for name, count in totals["counters"].items():
-        table.add_row(name.replace("_", " "), str(count))
     console.print(table)
     if documents:
         console.print("[bold]Ratings by document[/] (stored answers citing it)")

@@ -48,6 +48,7 @@ class AnswerResult(BaseModel):
     confidence: float = 0.0
     sources: list[Source] = Field(default_factory=list)
     answerer: str = "extractive"  # or "llm:<model>"
+    quotes_only: bool = True  # the text is verbatim quotes of the cited sources alone (the answerer declares it)
     fallback_reason: str | None = None
     ask_instead: str | None = None  # where to ask when we abstain
     restricted: bool = False  # cites a document not open to everyone

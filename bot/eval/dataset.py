@@ -83,7 +83,7 @@ class Dataset:
         groups = meta.get("principals") or []
         if isinstance(groups, str):
             groups = [groups]
-        filters = {
+        filters: dict[str, object] = {
             key: value
             for key, value in meta.items()
             if key in self.corpus_filter_keys and isinstance(value, (str, int, float, bool))
@@ -96,11 +96,13 @@ def load_dataset(root: Path) -> Dataset:
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {root}")
-    corpus_file = root / "corpus.jsonl"
+    corpus_path = root / "corpus.jsonl"
     docs = _docs_folder(root)
-    if corpus_file.is_file():
-        docs_dir = None
-        filter_keys = _corpus_metadata_keys(corpus_file)
+    corpus_file: Path | None
+    docs_dir: Path | None
+    if corpus_path.is_file():
+        corpus_file, docs_dir = corpus_path, None
+        filter_keys = _corpus_metadata_keys(corpus_path)
     elif docs is not None:
         corpus_file, docs_dir, filter_keys = None, docs.resolve(), frozenset()
         if not docs_dir.is_dir():

@@ -4,15 +4,14 @@ The dataset gets its own data directory (`{data_dir}/eval-cache/<name>-<hash of 
 temporary one) and collection, so the production index is never touched; ingestion is
 incremental, so a second run over the same dataset embeds nothing.
 
-Per question, one call: `PolicyService.ask` -- the answer, abstention, confidence and the latency
-we report. Documents are ranked from the very search `ask` runs: the service's searcher is wrapped
-(`_CapturingSearcher`) so that its search fetches SEARCH_CHUNKS chunks instead of `retrieval_k`,
-keeps the full result for us and hands `ask` only the first `retrieval_k` hits. Fusion and
-diversification are prefix-stable (the candidates are `candidate_k` per search either way, and
-diversification walks the fused list in order), so `ask` sees exactly what it would have seen,
-and the query is exactly the one it searched with (sanitised, follow-up context, synonyms).
-A document ranks by its best chunk (for nDCG / recall / MRR); "context recall" is measured on
-the `retrieval_k` chunks handed to the answerer.
+Per question, one call: `PolicyService.ask_with_search` -- the answer, abstention, confidence and
+latency we report, and the search behind it. The evaluation service is built with
+`search_depth=SEARCH_CHUNKS`, so its one search ranks that many chunks while the answerer is still
+handed only the first `retrieval_k`; fusion and diversification are prefix-stable, so the answer is
+the one production would give, and documents are ranked from the very search it used (its query:
+follow-up context and synonyms included). A document ranks by its best chunk (for nDCG / recall /
+MRR); "context recall" is measured on the `retrieval_k` chunks handed to the answerer. Reports of
+a run (per-question JSONL, the failures digest) are in `bot.eval.failures`.
 """
 
 from __future__ import annotations
@@ -21,13 +20,13 @@ import hashlib
 import math
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
 from bot.core.progress import ProgressCallback
 from bot.eval import metrics as m
-from bot.eval.dataset import Dataset, Query
+from bot.eval.dataset import Dataset
 from bot.ingest.report import IngestReport
 from bot.ingest.sources import DocumentSource, corpus_sources, folder_sources
 
@@ -108,7 +107,7 @@ class EvalResult:
         }
         if self.baseline is not None:
             out["baseline"] = summarise(self.dataset, self.baseline, self.k)
-        return _json_safe(out)
+        return json_safe(out)
 
 
 # --- settings and index -------------------------------------------------------------------
@@ -337,118 +336,12 @@ def _round(value):
     return value
 
 
-def _json_safe(value):
+def json_safe(value):
+    """`value` with NaN as None, recursively (JSON has no NaN)."""
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
-
-
-def records_jsonl(result: EvalResult) -> list[dict]:
-    """Per-question details (both systems), for --details."""
-    rows = []
-    for q in result.dataset.queries:
-        row: dict = {"id": q.id, "question": q.text, "qrels": result.dataset.qrels.get(q.id, {})}
-        exp = result.dataset.expected.get(q.id)
-        if exp:
-            row["expected"] = asdict(exp)
-        for run in filter(None, (result.policybot, result.baseline)):
-            rec = run.records.get(q.id)
-            if rec:
-                data = asdict(rec)
-                data.pop("question"), data.pop("id")
-                data["ranked"] = data["ranked"][: result.k]
-                row[run.name] = data
-        rows.append(_json_safe(row))
-    return rows
-
-
-# --- failures (for tuning) ----------------------------------------------------------------
-def failures_text(result: EvalResult) -> str:
-    """Human-readable per-question failures of our pipeline, plus confidence and a threshold sweep."""
-    ds, run = result.dataset, result.policybot
-    lines: list[str] = [f"# policybot eval failures: {ds.name} ({len(ds.queries)} queries)", ""]
-    threshold = result.settings.abstain_threshold
-
-    def describe(q: Query, rec: Record, why: str) -> None:
-        principals, filters = ds.restrictions(q)
-        extra = sorted(principals - {"everyone"})
-        lines.append(f"[{q.id}] {why}")
-        lines.append(
-            f"  Q: {q.text}"
-            + (f"   (principals: {', '.join(extra)})" if extra else "")
-            + (f"   filters: {filters}" if filters else "")
-        )
-        lines.append(f"  kind={rec.kind} confidence={rec.confidence} latency={rec.latency_ms:.0f}ms")
-        if ds.qrels.get(q.id):
-            lines.append(f"  relevant: {sorted(ds.qrels[q.id])}  top docs: {rec.ranked[:5]}  cited: {rec.cited}")
-        exp = ds.expected.get(q.id)
-        if exp and exp.evidence and not m.evidence_hit(rec.top_chunks, exp.evidence):
-            lines.append(f"  evidence: {exp.evidence}")
-            lines.append("  top chunks: " + " | ".join(" ".join(c.split())[:160] for c in rec.top_chunks))
-        if exp and exp.must_contain:
-            lines.append(f"  must_contain: {exp.must_contain}  missing: {m.missing_tokens(rec.answer, exp.must_contain)}")
-        answer = " ".join(rec.answer.split())
-        lines.append(f"  A: {answer[:500]}{' …' if len(answer) > 500 else ''}")
-        lines.append("")
-
-    sections: dict[str, list[tuple[Query, Record, str]]] = {
-        "Unanswerable questions that were answered": [],
-        "Answerable questions that abstained": [],
-        "Answered but missing must_contain / answers": [],
-        "Retrieval misses (no relevant document in the top 5)": [],
-        f"Evidence not in the top-{EVIDENCE_CHUNKS} chunks": [],
-    }
-    keys = list(sections)
-    for q in ds.queries:
-        rec = run.records.get(q.id)
-        if rec is None:
-            continue
-        exp = ds.expected.get(q.id)
-        if exp and not exp.answerable and not rec.abstained:
-            sections[keys[0]].append((q, rec, "answered an unanswerable question"))
-        if exp and exp.answerable and rec.abstained:
-            sections[keys[1]].append((q, rec, "abstained on an answerable question"))
-        if exp and exp.answerable and not rec.abstained:
-            miss_all = exp.must_contain and not m.contains_all(rec.answer, exp.must_contain)
-            miss_any = exp.answers and not m.contains_any(rec.answer, exp.answers)
-            if miss_all or miss_any:
-                sections[keys[2]].append((q, rec, "answer lacks " + ("must_contain" if miss_all else "any gold answer")))
-        if ds.qrels.get(q.id) and m.recall_at_k(rec.ranked, ds.qrels[q.id], 5) == 0:
-            sections[keys[3]].append((q, rec, "no relevant document in the top 5"))
-        if exp and exp.evidence and not m.evidence_hit(rec.top_chunks, exp.evidence):
-            sections[keys[4]].append((q, rec, f"no evidence passage in the top-{EVIDENCE_CHUNKS} chunks"))
-    for title, items in sections.items():
-        lines.append(f"## {title}: {len(items)}")
-        lines.append("")
-        for q, rec, why in items:
-            describe(q, rec, why)
-
-    if ds.expected:
-        ans = [
-            (q.id, run.records[q.id].confidence or 0.0)
-            for q in ds.queries
-            if q.id in run.records and ds.expected.get(q.id, None) and ds.expected[q.id].answerable
-        ]
-        una = [
-            (q.id, run.records[q.id].confidence or 0.0)
-            for q in ds.queries
-            if q.id in run.records and ds.expected.get(q.id) and not ds.expected[q.id].answerable
-        ]
-        lines.append(f"## Confidence (current abstain_threshold = {threshold})")
-        lines.append(f"  answerable:   {m.distribution([c for _, c in ans])}")
-        lines.append(f"  unanswerable: {m.distribution([c for _, c in una])}")
-        lines.append("  unanswerable, sorted: " + ", ".join(f"{i}={c:.3f}" for i, c in sorted(una, key=lambda x: -x[1])))
-        lines.append("  lowest answerable:    " + ", ".join(f"{i}={c:.3f}" for i, c in sorted(ans, key=lambda x: x[1])[:15]))
-        lines.append("")
-        lines.append("## Threshold sweep (abstain iff confidence < t; assumes the answer is otherwise unchanged)")
-        lines.append("   t     abstain(unanswerable)  false-abstain(answerable)")
-        for t in [round(0.30 + 0.005 * i, 3) for i in range(61)]:
-            a_rate = m.mean(c < t for _, c in una) if una else float("nan")
-            f_rate = m.mean(c < t for _, c in ans) if ans else float("nan")
-            lines.append(f"  {t:.3f}  {a_rate:>8.3f}               {f_rate:>8.3f}")
-        lines.append("")
-    return "\n".join(lines)

@@ -28,6 +28,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -120,7 +121,8 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
             except OSError:
                 log.warning("spaCy model %r is not installed; PERSON comes from the names list only", self.model)
                 self.model = None
-        self.nlp = {"en": nlp or spacy.blank("en")}
+        # Presidio's __init__ sets `nlp = None` unannotated, so its inferred type is None; it is this dict.
+        self.nlp = {"en": nlp or spacy.blank("en")}  # type: ignore[assignment]
 
     def get_supported_entities(self) -> list[str]:
         return ["PERSON"] if self.model else []
@@ -131,7 +133,7 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
         All regions go through one `nlp.pipe` batch; their entities are mapped back onto the
         tokens of the whole text, so context words and patterns still see every token.
         """
-        nlp = self.nlp["en"]
+        nlp = self.get_nlp("en")
         docs = [nlp.make_doc(text) for text in texts]
         if self.model:
             pieces = [(i, a, b) for i, spans in enumerate(regions) for a, b in spans]
@@ -150,7 +152,8 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         people = [ent for ent in doc.ents if ent.label_ in _NER_LABELS]
-        scores = [self.ner_model_configuration.default_score] * len(people)
+        # Optional in Presidio's model, but we keep its default (0.85).
+        scores = [cast(float, self.ner_model_configuration.default_score)] * len(people)
         entities, scores = self._get_updated_entities(people, scores)
         return NlpArtifacts(
             entities=entities,
@@ -163,9 +166,7 @@ class _OfflineSpacyEngine(SpacyNlpEngine):
         )
 
 
-def _build_analyzer(spacy_model: str | None, names: NamesListRecognizer) -> AnalyzerEngine:
-    nlp_engine = _OfflineSpacyEngine(spacy_model)
-    nlp_engine.load()
+def _build_analyzer(nlp_engine: _OfflineSpacyEngine, names: NamesListRecognizer) -> AnalyzerEngine:
     recognizers = [
         OfflineEmailRecognizer(),
         CandidatePhoneRecognizer(context=PHONE_CONTEXT, supported_regions=PHONE_REGIONS),
@@ -240,17 +241,20 @@ class PiiMasker:
         self._allow = _allowlist_regex(load_company(settings.company_path).pii_allowlist)
         self._anonymizer = AnonymizerEngine()
         self._analyzer: AnalyzerEngine | None = None
+        self._engine: _OfflineSpacyEngine | None = None  # the analyzer's, typed as ours
         if not self.enabled:
             return
         if settings.pii_names_file:
             lines = settings.pii_names_file.read_text(encoding="utf-8").splitlines()
             self._names.add_names(line.strip() for line in lines if line.strip())
-        self._analyzer = _build_analyzer(settings.spacy_model, self._names)
+        self._engine = _OfflineSpacyEngine(settings.spacy_model)
+        self._engine.load()
+        self._analyzer = _build_analyzer(self._engine, self._names)
 
     @property
     def ner_enabled(self) -> bool:
         """Whether a spaCy NER model contributes PERSON detections."""
-        return self._analyzer is not None and self._analyzer.nlp_engine.model is not None
+        return self._engine is not None and self._engine.model is not None
 
     def add_names(self, names: Iterable[str]) -> None:
         """Register more people's names (e.g. Slack display names); they are masked from now on."""
@@ -286,9 +290,9 @@ class PiiMasker:
         an NER name is kept only if `pii_documents.certain_name` holds; names-list matches and all
         pattern detections are kept as in `find`.
         """
-        if self._analyzer is None:
+        if self._analyzer is None or self._engine is None:
             return [[] for _ in texts]
-        engine = self._analyzer.nlp_engine
+        engine = self._engine
         regions = [ner_regions(text) if self.ner_enabled else [] for text in texts]
         out = []
         for text, artifacts in zip(texts, engine.process_regions(texts, regions), strict=True):

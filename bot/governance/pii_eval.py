@@ -60,7 +60,9 @@ def load_conll_persons(path: Path) -> list[tuple[str, list[Gold], list[tuple[int
             continue
         if not tokens:
             continue
-        offsets, gold, pos = [], [], 0
+        offsets: list[tuple[int, int]] = []
+        gold: list[Gold] = []
+        pos = 0
         for token, tag in zip(tokens, tags, strict=True):
             offsets.append((pos, pos + len(token)))
             if tag == "B-person" or (tag == "I-person" and not gold):
@@ -148,7 +150,7 @@ def run(data_dir: Path, settings: Settings) -> dict[str, dict]:
     configs: dict[str, str | None] = {"patterns": None}
     if settings.spacy_model:
         configs[f"ner:{settings.spacy_model}"] = settings.spacy_model
-    report = {}
+    report: dict[str, dict] = {}
     for name, model in configs.items():
         config = settings.model_copy(update={"pii_enabled": True, "pii_names_file": None, "spacy_model": model})
         t0 = time.perf_counter()

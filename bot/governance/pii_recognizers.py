@@ -30,6 +30,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import cast
 
 import phonenumbers
 import tldextract
@@ -112,6 +113,7 @@ class CandidatePhoneRecognizer(PhoneRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         results = []
+        leniency = cast(int, self.leniency)  # Optional in Presidio's signature; we keep its default (1: VALID)
         for candidate in self._CANDIDATE.finditer(text):
             digits = _digit_count(candidate.group())
             if digits < 7:
@@ -121,7 +123,7 @@ class CandidatePhoneRecognizer(PhoneRecognizer):
             for region in self.supported_regions:  # most likely region first; stop once one explains it all
                 found = [
                     m
-                    for m in phonenumbers.PhoneNumberMatcher(text[start:end], region, leniency=self.leniency)
+                    for m in phonenumbers.PhoneNumberMatcher(text[start:end], region, leniency=leniency)
                     if _digit_count(m.raw_string) >= 7
                 ]
                 grouped = self._grouped_as_phone(text[start:end], region) if found else set()
@@ -305,6 +307,7 @@ class NamesListRecognizer(LocalRecognizer):
     """
 
     SCORE = 0.85
+    name: str  # set by Presidio's EntityRecognizer.__init__, where mypy cannot infer its type
 
     def __init__(self) -> None:
         self._index: dict[str, dict[tuple[str, ...], bool]] = {}

@@ -14,6 +14,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FORM = "a date written YYYY-MM-DD, e.g. 2026-03-01"
@@ -27,7 +28,11 @@ class _DatesAsText(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so a bad one is reported by field, not by the parser."""
 
 
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _scalar_text)
 
 
 class _Handler(YAMLHandler):
@@ -111,7 +116,7 @@ def validate_metadata(raw: dict) -> dict:
     return model.model_dump(exclude_none=True)
 
 
-def _reason(err: dict) -> str:
+def _reason(err: ErrorDetails) -> str:
     message = str(err["msg"])
     return message.removeprefix("Value error, ")
 

@@ -90,7 +90,7 @@ def _load_html(data: bytes) -> tuple[list[tuple[int | None, str]], dict]:
         metadata["title"] = soup.title.string.strip()
     for meta in soup.find_all("meta"):
         name, content = meta.get("name"), meta.get("content")
-        if name and content is not None:
+        if isinstance(name, str) and name and isinstance(content, str):  # neither is a multi-valued attribute
             metadata[name.strip().lower().replace("-", "_")] = content.strip()
     for tag in soup.find_all(HTML_BOILERPLATE):
         tag.decompose()

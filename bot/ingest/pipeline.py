@@ -14,6 +14,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -118,33 +119,58 @@ class Ingestor:
         """Bring the index in line with `sources`; `partial` (one file) never deletes others."""
         started = time.perf_counter()
         report = IngestReport(skipped=list(skipped or []))
+        registry, known = self._registry(rebuild)
+        sources = list(sources)
+        present = {s.doc_id for s in sources} | {doc_id for doc_id, _ in report.skipped}
+
+        loaded = self._load_all([s for s in sources if known.get(s.doc_id, {}).get("sha") != s.sha], report)
+        entries = _entries(sources, known, loaded, report)
+        derived = self._derive(entries, report)
+        loaded.update(self._load_all(_restated(sources, known, entries, loaded, derived), report))
+        report.stage_seconds["load+clean+mask"] = time.perf_counter() - started
+
+        t_chunk = time.perf_counter()
+        chunks = self._chunk(loaded, entries, derived)
+        report.stage_seconds["chunk"] = time.perf_counter() - t_chunk
+
+        t_index = time.perf_counter()
+        counting = CountingEmbeddings(self.embeddings, self._embedding_progress(len(chunks)))
+        vectorstore, record_manager = self._open(counting)  # the store embeds through our counter
+        result = _index_whole_documents(chunks, record_manager, vectorstore.langchain, self.batch_chunks)
+        gone = set() if partial else set(known) - present
+        gone |= {d for d in derived.duplicates_of if known.get(d, {}).get("chunks")}
+        report.chunks_deleted = result["num_deleted"] + self._delete_sources(gone, vectorstore, record_manager)
+        for doc_id in gone - set(derived.duplicates_of):
+            entries.pop(doc_id, None)
+        if partial:
+            entries = {**known, **entries}
+        report.stage_seconds["index (embed+write)"] = time.perf_counter() - t_index
+
+        _count(report, result, counting, known, loaded, entries, gone - set(derived.duplicates_of))
+        changed_index = bool(result["num_added"] or report.chunks_deleted or result["num_updated"])
+        if changed_index or not (bm25_dir(self.settings, self.collection) / "chunks.jsonl").exists():
+            t_bm25 = time.perf_counter()
+            self._rebuild_bm25(vectorstore)
+            report.stage_seconds["bm25"] = time.perf_counter() - t_bm25
+        report.chunks_total = vectorstore.collection.count()
+        registry["docs"] = entries
+        self._write_registry(registry)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _registry(self, rebuild: bool) -> tuple[dict, dict[str, dict]]:
+        """The ingest registry and its documents; empty after `rebuild` or a settings change."""
         if rebuild:
             self._drop()
         registry = self._read_registry()
         fingerprint = self._fingerprint()
         if registry.get("fingerprint") != fingerprint:
             registry = {"fingerprint": fingerprint, "docs": {}}
-        known: dict[str, dict] = registry["docs"]
-        sources = list(sources)
-        present = {s.doc_id for s in sources} | {doc_id for doc_id, _ in report.skipped}
+        return registry, registry["docs"]
 
-        changed = [s for s in sources if known.get(s.doc_id, {}).get("sha") != s.sha]
-        loaded = self._load_all(changed, report)
-        entries = {s.doc_id: known[s.doc_id] for s in sources if s.doc_id in known and s.doc_id not in loaded}
-        entries.update({d: known[d] for d, _ in report.skipped if d in known})  # keep what was indexed
-        for doc_id, (doc, meta, _) in loaded.items():
-            entries[doc_id] = {
-                "sha": doc["sha"],
-                "supersedes": meta["supersedes"],
-                "title": meta["title"],
-                "signature": doc["signature"],
-                "effective_date": meta["effective_date"],
-                "expires": meta["expires"],
-                "masked": doc.get("masked", []),
-            }
-
-        # Derived state: validity windows (decided against the day at question time) and exact
-        # duplicates (kept out of the index).
+    def _derive(self, entries: dict[str, dict], report: IngestReport) -> _Derived:
+        """Validity windows (decided against the day at question time) and exact duplicates (kept
+        out of the index), reported."""
         superseded_by = {old: doc_id for doc_id, e in entries.items() for old in e["supersedes"] if old in entries}
         windows = validity_windows(entries, superseded_by)
         exact, near = find_duplicates(
@@ -154,70 +180,27 @@ class Ingestor:
         report.superseded = sorted(superseded_by.items())
         report.duplicates = [{"kept": k, "duplicate": d, "similarity": 1.0} for k, d in exact]
         report.near_duplicates = [{"a": a, "b": b, "similarity": s} for a, b, s in near]
+        return _Derived(superseded_by, windows, duplicates_of)
 
-        restate = [
-            s
-            for s in sources
-            if s.doc_id in entries
-            and s.doc_id not in loaded
-            and (
-                known[s.doc_id].get("superseded_by") != superseded_by.get(s.doc_id)
-                or known[s.doc_id].get("window") != windows[s.doc_id]
-                or known[s.doc_id].get("duplicate_of") != duplicates_of.get(s.doc_id)
-            )
-        ]
-        loaded.update(self._load_all(restate, report))
-
-        report.stage_seconds["load+clean+mask"] = time.perf_counter() - started
-        t_chunk = time.perf_counter()
+    def _chunk(self, loaded: dict[str, tuple[dict, dict, list]], entries: dict[str, dict], derived: _Derived) -> list[Document]:
+        """Chunks of the loaded documents (duplicates left out), with their derived metadata; the
+        registry entries learn their chunk counts and derived state."""
         chunks: list[Document] = []
         for doc_id, (_, meta, segments) in loaded.items():
-            if doc_id in duplicates_of:
+            if doc_id in derived.duplicates_of:
                 continue
-            meta["valid_from"], meta["valid_until"] = windows[doc_id]
-            if doc_id in superseded_by:
-                successor = entries[superseded_by[doc_id]]
-                meta["superseded_by"] = superseded_by[doc_id]
-                meta["successor_title"] = successor["title"]
+            meta["valid_from"], meta["valid_until"] = derived.windows[doc_id]
+            if doc_id in derived.superseded_by:
+                meta["superseded_by"] = derived.superseded_by[doc_id]
+                meta["successor_title"] = entries[derived.superseded_by[doc_id]]["title"]
             doc_chunks = chunk_document(segments, meta, count_tokens=self.count_tokens, max_tokens=self.settings.chunk_max_tokens)
             entries[doc_id]["chunks"] = len(doc_chunks)
             chunks.extend(doc_chunks)
         for doc_id, entry in entries.items():
-            entry["superseded_by"] = superseded_by.get(doc_id)
-            entry["window"] = windows[doc_id]
-            entry["duplicate_of"] = duplicates_of.get(doc_id)
-
-        report.stage_seconds["chunk"] = time.perf_counter() - t_chunk
-        t_index = time.perf_counter()
-        counting = CountingEmbeddings(self.embeddings, self._embedding_progress(len(chunks)))
-        vectorstore, record_manager = self._open(counting)  # the store embeds through our counter
-        result = _index_whole_documents(chunks, record_manager, vectorstore.langchain, self.batch_chunks)
-        gone = set() if partial else set(known) - present
-        gone |= {d for d in duplicates_of if known.get(d, {}).get("chunks")}
-        report.chunks_deleted = result["num_deleted"] + self._delete_sources(gone, vectorstore, record_manager)
-        for doc_id in gone - set(duplicates_of):
-            entries.pop(doc_id, None)
-        if partial:
-            entries = {**{d: e for d, e in known.items()}, **entries}
-
-        report.stage_seconds["index (embed+write)"] = time.perf_counter() - t_index
-        report.chunks_embedded = counting.texts_embedded
-        report.chunks_added, report.chunks_unchanged = result["num_added"], result["num_skipped"]
-        report.deleted = sorted(gone - set(duplicates_of))
-        for doc_id in sorted(loaded):
-            (report.updated if doc_id in known else report.added).append(doc_id)
-        report.unchanged = sorted(d for d in entries if d not in loaded and d not in report.deleted)
-        changed_index = bool(result["num_added"] or report.chunks_deleted or result["num_updated"])
-        if changed_index or not (bm25_dir(self.settings, self.collection) / "chunks.jsonl").exists():
-            t_bm25 = time.perf_counter()
-            self._rebuild_bm25(vectorstore)
-            report.stage_seconds["bm25"] = time.perf_counter() - t_bm25
-        report.chunks_total = vectorstore.collection.count()
-        report.masked = [span for doc_id in sorted(loaded) for span in masked_spans_of(doc_id, entries.get(doc_id, {}))]
-        registry["docs"] = entries
-        self._write_registry(registry)
-        report.seconds = time.perf_counter() - started
-        return report
+            entry["superseded_by"] = derived.superseded_by.get(doc_id)
+            entry["window"] = derived.windows[doc_id]
+            entry["duplicate_of"] = derived.duplicates_of.get(doc_id)
+        return chunks
 
     # --- steps -------------------------------------------------------------------------
     def _load_all(self, sources: list[DocumentSource], report: IngestReport) -> dict[str, tuple[dict, dict, list]]:
@@ -328,6 +311,75 @@ class Ingestor:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(registry, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """State derived from all documents together, decided anew on every run."""
+
+    superseded_by: dict[str, str]  # old doc id -> its successor
+    windows: dict[str, list[int]]  # doc id -> [valid_from, valid_until) as yyyymmdd
+    duplicates_of: dict[str, str]  # exact duplicate -> the document kept
+
+
+def _entries(
+    sources: list[DocumentSource], known: dict[str, dict], loaded: dict[str, tuple[dict, dict, list]], report: IngestReport
+) -> dict[str, dict]:
+    """Registry entries of every present document: unchanged ones as known, loaded ones anew;
+    a document skipped this run keeps what was indexed."""
+    entries = {s.doc_id: known[s.doc_id] for s in sources if s.doc_id in known and s.doc_id not in loaded}
+    entries.update({d: known[d] for d, _ in report.skipped if d in known})
+    for doc_id, (doc, meta, _) in loaded.items():
+        entries[doc_id] = {
+            "sha": doc["sha"],
+            "supersedes": meta["supersedes"],
+            "title": meta["title"],
+            "signature": doc["signature"],
+            "effective_date": meta["effective_date"],
+            "expires": meta["expires"],
+            "masked": doc.get("masked", []),
+        }
+    return entries
+
+
+def _restated(
+    sources: list[DocumentSource],
+    known: dict[str, dict],
+    entries: dict[str, dict],
+    loaded: dict[str, tuple[dict, dict, list]],
+    derived: _Derived,
+) -> list[DocumentSource]:
+    """Unchanged documents whose derived state changed (a new successor, window or duplicate)."""
+    return [
+        s
+        for s in sources
+        if s.doc_id in entries
+        and s.doc_id not in loaded
+        and (
+            known[s.doc_id].get("superseded_by") != derived.superseded_by.get(s.doc_id)
+            or known[s.doc_id].get("window") != derived.windows[s.doc_id]
+            or known[s.doc_id].get("duplicate_of") != derived.duplicates_of.get(s.doc_id)
+        )
+    ]
+
+
+def _count(
+    report: IngestReport,
+    result: dict[str, int],
+    counting: CountingEmbeddings,
+    known: dict[str, dict],
+    loaded: dict[str, tuple[dict, dict, list]],
+    entries: dict[str, dict],
+    deleted: set[str],
+) -> None:
+    """The report's document and chunk counts, and the spans masked in what was loaded."""
+    report.chunks_embedded = counting.texts_embedded
+    report.chunks_added, report.chunks_unchanged = result["num_added"], result["num_skipped"]
+    report.deleted = sorted(deleted)
+    for doc_id in sorted(loaded):
+        (report.updated if doc_id in known else report.added).append(doc_id)
+    report.unchanged = sorted(d for d in entries if d not in loaded and d not in report.deleted)
+    report.masked = [span for doc_id in sorted(loaded) for span in masked_spans_of(doc_id, entries.get(doc_id, {}))]
 
 
 def _index_whole_documents(chunks: list[Document], record_manager, vectorstore, batch_chunks: int) -> dict[str, int]:

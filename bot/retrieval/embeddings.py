@@ -29,8 +29,10 @@ def load_embeddings(configured: str | None, threads: int, batch_size: int) -> Em
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
+    import transformers
     from langchain_huggingface import HuggingFaceEmbeddings
 
+    transformers.utils.logging.disable_progress_bar()  # its "Loading weights" bar would stick to our output
     with _lock:
         torch.set_num_threads(max(1, threads))
         return QueryCachedEmbeddings(

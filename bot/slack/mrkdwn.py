@@ -14,6 +14,7 @@ emitted as `<…>`, and a zero-width space goes after any broadcast `@` word.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -85,7 +86,7 @@ class _Renderer:
         self.plain = plain
 
     # --- blocks: each returns its text without a trailing newline ------------------------
-    def blocks(self, nodes: list[SyntaxTreeNode], separator: str = "\n\n") -> str:
+    def blocks(self, nodes: Sequence[SyntaxTreeNode], separator: str = "\n\n") -> str:
         return separator.join(text for node in nodes if (text := self.block(node)))
 
     def block(self, node: SyntaxTreeNode) -> str:
@@ -118,7 +119,7 @@ class _Renderer:
         return ("\n" if tight else "\n\n").join(items)
 
     # --- inline ------------------------------------------------------------------------
-    def inline(self, nodes: list[SyntaxTreeNode], *, marks: bool = True) -> str:
+    def inline(self, nodes: Sequence[SyntaxTreeNode], *, marks: bool = True) -> str:
         return "".join(self.span(node, marks) for node in nodes)
 
     def span(self, node: SyntaxTreeNode, marks: bool) -> str:

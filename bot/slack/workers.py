@@ -28,7 +28,7 @@ class Workers(ThreadPoolExecutor):
         with self._count_lock:
             return self._in_flight
 
-    def submit(self, fn: Callable[..., object], /, *args: object, **kwargs: object) -> Future:  # type: ignore[override]
+    def submit(self, fn: Callable[..., object], /, *args: object, **kwargs: object) -> Future:
         with self._count_lock:
             self._in_flight += 1
         try:

@@ -14,7 +14,7 @@ from redis.client import Pipeline
 
 from bot.core.results import AnswerKind, Source
 from bot.store.keys import Keys, ref
-from bot.store.redis_conn import degrade
+from bot.store.redis_conn import degrade, text, texts
 
 DAY_S = 86_400
 
@@ -68,7 +68,7 @@ class AnswerStore:
             if self.ttl_s is not None:
                 for key in (k.answer(r), k.latest(record.user, record.channel), k.user_answers(record.user)):
                     pipe.expire(key, self.ttl_s)
-                self._prune(pipe)
+                self._prune(pipe, self.ttl_s)
             pipe.execute()
         for callback in self.after_save:
             callback(record)
@@ -81,12 +81,12 @@ class AnswerStore:
     def latest_for(self, user: str, channel: str) -> AnswerRecord | None:
         """The user's most recent answer in `channel` (what `/policy-sources` shows)."""
         ts = self.redis.get(self.keys.latest(user, channel))
-        return self.get(channel, ts) if ts else None
+        return self.get(channel, text(ts)) if ts else None
 
     def recent(self, limit: int = 50, negative_only: bool = False) -> list[AnswerRecord]:
         """Newest first; `negative_only` keeps answers with at least one 👎."""
         index = self.keys.negative if negative_only else self.keys.answers
-        refs = self.redis.zrevrange(index, 0, limit - 1)
+        refs = texts(self.redis.zrevrange(index, 0, limit - 1))
         records = self.load(refs)
         return [records[r] for r in refs if r in records]
 
@@ -104,10 +104,10 @@ class AnswerStore:
         """Drop index entries of answers past retention (their keys expired on their own)."""
         if self.ttl_s is not None:
             with self.redis.pipeline(transaction=False) as pipe:
-                self._prune(pipe)
+                self._prune(pipe, self.ttl_s)
                 pipe.execute()
 
-    def _prune(self, pipe: Pipeline) -> None:
-        cutoff = time.time() - self.ttl_s
+    def _prune(self, pipe: Pipeline, ttl_s: int) -> None:
+        cutoff = time.time() - ttl_s
         for index in self.keys.indexes:
             pipe.zremrangebyscore(index, "-inf", f"({cutoff}")

@@ -9,7 +9,7 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 from redis import Redis
@@ -53,7 +53,8 @@ class AuditLog:
     def record(self, entry: AuditEntry) -> None:
         """Append, trimming entries older than retention (exact, so the period is a promise)."""
         minid = int((time.time() - self.retention_s) * 1000) if self.retention_s is not None else None
-        self.redis.xadd(self.key, entry.to_fields(), minid=minid, approximate=False)
+        # redis-py wants exactly dict[FieldT, EncodableT] (a dict is invariant); str fields and values are both.
+        self.redis.xadd(self.key, entry.to_fields(), minid=minid, approximate=False)  # type: ignore[arg-type]
 
     def export(self, since: datetime | None = None) -> list[AuditEntry]:
         start = str(int(since.timestamp() * 1000)) if since else "-"
@@ -68,6 +69,7 @@ class AuditLog:
 
     def _scan(self, start: str) -> Iterator[tuple[str, dict[str, str]]]:
         """The stream from `start` on, page by page so a year of entries is never one reply."""
-        while page := self.redis.xrange(self.key, min=start, count=_PAGE):
+        while reply := self.redis.xrange(self.key, min=start, count=_PAGE):
+            page = cast(list[tuple[str, dict[str, str]]], reply)  # decoded entries: see redis_conn.text
             yield from page
             start = f"({page[-1][0]}"

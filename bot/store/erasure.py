@@ -9,6 +9,7 @@ from bot.store.audit import AuditLog
 from bot.store.feedback import FeedbackStore
 from bot.store.keys import Keys, split_ref
 from bot.store.reasons import ReasonStore
+from bot.store.redis_conn import texts
 
 
 def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
@@ -19,8 +20,8 @@ def forget_user(redis: Redis, prefix: str, user: str) -> dict[str, int]:
     """
     keys = Keys(prefix)
     feedback = FeedbackStore(redis, prefix, AnswerStore(redis, prefix))
-    answer_refs = redis.smembers(keys.user_answers(user))
-    vote_refs = redis.smembers(keys.user_votes(user))
+    answer_refs = texts(redis.smembers(keys.user_answers(user)))
+    vote_refs = texts(redis.smembers(keys.user_votes(user)))
     latest_keys = {keys.latest(user, split_ref(r)[0]) for r in answer_refs}
     removed = {
         # votes first, so a vote on their own answer is counted as a vote too

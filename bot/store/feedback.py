@@ -20,11 +20,12 @@ from redis.client import Pipeline
 
 from bot.store.answers import AnswerRecord, AnswerStore
 from bot.store.keys import Keys, expire_no_earlier, ref
-from bot.store.redis_conn import degrade
+from bot.store.redis_conn import degrade, text, texts, transaction
 
 VOTE_FIELD = {1: "votes:up", -1: "votes:down"}  # stats hash fields
 # How long a vote on a not-yet-stored answer waits for it: far longer than posting takes.
 PENDING_VOTE_TTL_S = 900
+ReviewState = Literal["none", "open", "resolved"]
 
 
 class Resolution(BaseModel):
@@ -40,7 +41,7 @@ class ReviewItem(BaseModel):
     up: int = 0
     down: int = 0
     voters: int = 0
-    state: Literal["none", "open", "resolved"] = "none"
+    state: ReviewState = "none"
     resolution: Resolution | None = None
 
 
@@ -80,7 +81,7 @@ class FeedbackStore:
     @degrade(0)
     def apply_pending(self, record: AnswerRecord) -> int:
         """Apply the votes parked for `record` before it was stored; how many were applied."""
-        voters = self.redis.hkeys(self.keys.pending_votes(record.ref))
+        voters = texts(self.redis.hkeys(self.keys.pending_votes(record.ref)))
         return sum(self._set_vote(record.ref, voter, None, apply_pending=True) for voter in voters)
 
     @degrade(False)
@@ -159,7 +160,7 @@ class FeedbackStore:
                 pipe.zrem(k.review, answer_ref)
             return True
 
-        return self.redis.transaction(change, answer_key, votes_key, pending_key, value_from_callable=True)
+        return transaction(self.redis, change, answer_key, votes_key, pending_key)
 
     def _park(self, pipe: Pipeline, answer_ref: str, user: str, pending: int | None, new: int | None, expect: int | None) -> bool:
         """Keep (or drop) `user`'s pending vote on an answer not stored yet; under the caller's WATCH."""
@@ -192,7 +193,7 @@ class FeedbackStore:
 
         def drop(pipe: Pipeline) -> bool:
             raw = pipe.hget(answer_key, "record")
-            votes = {u: int(v) for u, v in pipe.hgetall(votes_key).items()}
+            votes = {text(u): int(v) for u, v in pipe.hgetall(votes_key).items()}
             pipe.multi()
             pipe.delete(answer_key, votes_key)
             for index in k.indexes:
@@ -204,7 +205,7 @@ class FeedbackStore:
                 pipe.srem(k.user_votes(voter), answer_ref)
             return raw is not None
 
-        return self.redis.transaction(drop, answer_key, votes_key, value_from_callable=True)
+        return transaction(self.redis, drop, answer_key, votes_key)
 
     def resolve(self, channel: str, ts: str, reviewer: str, note: str) -> bool:
         """Close an open review with the reviewer's note; False if the answer is not in the queue."""
@@ -221,11 +222,11 @@ class FeedbackStore:
             pipe.hset(k.answer(r), "resolution", resolution.model_dump_json())  # expires with the answer
             return True
 
-        return self.redis.transaction(close, k.review, k.answer(r), value_from_callable=True)
+        return transaction(self.redis, close, k.review, k.answer(r))
 
     def review_queue(self, limit: int = 50) -> list[ReviewItem]:
         """Answers with an unresolved 👎, oldest first."""
-        refs = self.redis.zrange(self.keys.review, 0, limit - 1)
+        refs = texts(self.redis.zrange(self.keys.review, 0, limit - 1))
         records = self.answers.load(refs)
         return self.annotate([records[r] for r in refs if r in records])
 
@@ -240,7 +241,7 @@ class FeedbackStore:
             raw = pipe.execute()
         items = []
         for rec, votes, open_score, resolution in zip(records, raw[0::3], raw[1::3], raw[2::3], strict=True):
-            state = "open" if open_score is not None else "resolved" if resolution else "none"
+            state: ReviewState = "open" if open_score is not None else "resolved" if resolution else "none"
             items.append(
                 ReviewItem(
                     record=rec,
@@ -262,8 +263,7 @@ class FeedbackStore:
             pipe.hgetall(k.stats)
             pipe.zcard(k.review)
             pipe.zcard(k.resolved)
-            pipe.hgetall(k.counters)
-            stored, raw_counts, review, resolved, counters = pipe.execute()
+            stored, raw_counts, review, resolved = pipe.execute()
         counts = {f: int(v) for f, v in raw_counts.items()}
         by_kind = {f.removeprefix("kind:"): n for f, n in counts.items() if f.startswith("kind:") and n}
         up, down = counts.get(VOTE_FIELD[1], 0), counts.get(VOTE_FIELD[-1], 0)
@@ -277,7 +277,6 @@ class FeedbackStore:
             "satisfaction": round(up / (up + down), 3) if up + down else None,
             "review_queue": review,
             "resolved": resolved,
-            "counters": {name: int(v) for name, v in counters.items()},
         }
 
     def by_document(self) -> list[DocumentFeedback]:
@@ -286,7 +285,7 @@ class FeedbackStore:
         An answer citing a document twice counts once for it; reads every stored answer.
         """
         self.answers.prune()
-        records = self.answers.load(self.redis.zrange(self.keys.answers, 0, -1))
+        records = self.answers.load(texts(self.redis.zrange(self.keys.answers, 0, -1)))
         docs: dict[str, DocumentFeedback] = {}
         for item in self.annotate(list(records.values())):
             for source in {s.doc_id: s for s in item.record.sources}.values():
@@ -298,8 +297,3 @@ class FeedbackStore:
                 doc.down += item.down
                 doc.open_reviews += item.state == "open"
         return sorted(docs.values(), key=lambda d: (-d.down, -d.open_reviews, -d.answers, d.title))
-
-    @degrade(None)
-    def incr(self, name: str, by: int = 1) -> None:
-        """Bump a free-form metric counter (other modules' events, e.g. `rate_limited`)."""
-        self.redis.hincrby(self.keys.counters, name, by)

@@ -88,10 +88,6 @@ class Keys:
         return f"{self.prefix}:stats"
 
     @property
-    def counters(self) -> str:
-        return f"{self.prefix}:counters"
-
-    @property
     def audit(self) -> str:
         return f"{self.prefix}:audit"
 

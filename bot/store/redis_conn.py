@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar, cast
 
 import redis
 from redis.backoff import NoBackoff
+from redis.client import Pipeline
 from redis.retry import Retry
 
 from bot.config import Settings
@@ -29,6 +30,8 @@ REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+D = TypeVar("D")
+T = TypeVar("T")
 
 
 def connect(settings: Settings) -> redis.Redis:
@@ -43,12 +46,12 @@ def connect(settings: Settings) -> redis.Redis:
     )
 
 
-def degrade(default: R) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def degrade(default: D) -> Callable[[Callable[P, R]], Callable[P, R | D]]:
     """Return `default` (and log a warning) instead of raising when Redis is unreachable."""
 
-    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+    def wrap(fn: Callable[P, R]) -> Callable[P, R | D]:
         @functools.wraps(fn)
-        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        def call(*args: P.args, **kwargs: P.kwargs) -> R | D:
             try:
                 return fn(*args, **kwargs)
             except REDIS_DOWN as exc:
@@ -58,3 +61,27 @@ def degrade(default: R) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return call
 
     return wrap
+
+
+# `connect` sets decode_responses=True, so every reply holds str where redis-py's annotations (one
+# client class for both modes) say `bytes | str`: the stores narrow a reply with these where they read it.
+
+
+def text(reply: bytes | str) -> str:
+    """A string reply (a key, member or value), decoded by the client."""
+    return cast(str, reply)
+
+
+def texts(reply: Iterable[Any]) -> list[str]:
+    """A reply of members (a set, hash keys, a sorted-set range without scores) as decoded strings."""
+    return list(reply)
+
+
+def transaction(client: redis.Redis, fn: Callable[[Pipeline], T], *watches: str) -> T:
+    """Run `fn` on a pipeline with `watches` WATCHed, execute what it queued after `pipe.multi()` and
+    return what `fn` returned; runs again from the start when a watched key changed meanwhile.
+
+    `Redis.transaction(..., value_from_callable=True)`, whose annotations assume `fn` returns None.
+    """
+    value = client.transaction(fn, *watches, value_from_callable=True)  # type: ignore[arg-type]  # see docstring
+    return cast(T, value)

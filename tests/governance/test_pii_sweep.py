@@ -235,7 +235,7 @@ def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyServi
     entries = bot.stores.audit.export()
     assert len(entries) == 5 and "private" in {e.decision for e in entries}
     assert any(e.answerer.startswith("llm:") for e in entries)
-    prompts = llm_service.llm_answerer.model.prompts
+    prompts = llm_service.answerer.model.prompts
     assert prompts and any("<PERSON_1>" in p for p in prompts) and any("<EMAIL_1>" in p for p in prompts)
     assert f"Thanks {ASKER_NAME}" in posted_text(answers[0])  # restored for the asker only
 

@@ -74,11 +74,11 @@ def test_ordinary_questions_are_not_flagged(detector: SensitiveDetector, questio
 
 
 def test_the_golden_question_set_only_flags_its_sensitive_questions(detector: SensitiveDetector) -> None:
-    """136 ordinary policy questions: only harassment reports and anonymous reporting count."""
+    """241 policy questions: only harassment (named, or described: "comments about my looks") and anonymous reporting count."""
     queries = [json.loads(line)["text"] for line in (REPO / "knowledge/eval/queries.jsonl").read_text().splitlines()]
     flagged = [q for q in queries if detector.check(q)]
-    assert all("harass" in q.lower() or "anonymous" in q.lower() for q in flagged), flagged
-    assert len(flagged) <= 6
+    assert all(any(w in q.lower() for w in ("harass", "anonymous", "comments about my looks")) for q in flagged), flagged
+    assert len(flagged) <= 10
 
 
 def test_lexical_matching_is_whole_words_with_inflections() -> None:

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.slack.deps import SlackDeps
 from bot.slack.handler import submit_question
-from bot.slack.request import from_person, question_from
+from bot.slack.request import Surface, from_person, question_from
 
 EVENTS = ("app_mention",)
 
@@ -22,5 +22,5 @@ def register(app: App, deps: SlackDeps) -> None:
         if not policy.enabled:
             client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=deps.company.replies.channel_disabled)
             return
-        surface = "dm" if str(event.get("channel", "")).startswith("D") else "mention"
+        surface: Surface = "dm" if str(event.get("channel", "")).startswith("D") else "mention"
         submit_question(deps, question_from(event, body, deps.bot, surface, policy), client)

@@ -1,0 +1,42 @@
+"""The abstention threshold in use: the deployment's calibrated one when `policybot calibrate` wrote it.
+
+`{data_dir}/calibration.json` holds {"abstain_threshold", "confidence_version", "table", ...}. A file
+written for another version of the confidence formula is ignored (its threshold would mean
+something else), and so is an unreadable one; then ABSTAIN_THRESHOLD from the settings applies.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from bot.config import Settings
+
+CONFIDENCE_VERSION = "answered-v1"  # bump when bot/answer/confidence.py changes what a score means
+log = logging.getLogger(__name__)
+
+
+def calibration_file(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "calibration.json"
+
+
+def calibrated_threshold(settings: Settings) -> float:
+    """The calibrated threshold for this data folder, else `settings.abstain_threshold`."""
+    path = calibration_file(settings)
+    if not path.is_file():
+        return settings.abstain_threshold
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("confidence_version") != CONFIDENCE_VERSION:
+            log.warning(
+                "%s was calibrated for confidence %r, not %r: using ABSTAIN_THRESHOLD",
+                path,
+                data.get("confidence_version"),
+                CONFIDENCE_VERSION,
+            )
+            return settings.abstain_threshold
+        return float(data["abstain_threshold"])
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("%s is unreadable (%s): using ABSTAIN_THRESHOLD", path, exc)
+        return settings.abstain_threshold
