@@ -39,7 +39,7 @@ class VerifiedLookup:
         self._matrix: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self._vectors: dict[str, np.ndarray] = {}  # question text -> embedding, kept across reloads
 
-    @degrade(None)  # type: ignore[arg-type]  # Redis down: answer as usual
+    @degrade(None)  # Redis down: answer as usual
     def match(self, question: str, principals: Principals) -> tuple[VerifiedAnswer, float] | None:
         """The verified answer for `question` (cleaned) that `principals` may see, with its cosine
         similarity; None when none is at least `threshold` similar."""

@@ -184,7 +184,7 @@ class FeedbackStore:
 
     def votes_of(self, answer_ref: str) -> dict[str, int]:
         """Voter -> +1/-1 on one answer (empty once the answer expired or was erased)."""
-        return {user: int(v) for user, v in self.redis.hgetall(self.keys.votes(answer_ref)).items()}
+        return {str(user): int(v) for user, v in self.redis.hgetall(self.keys.votes(answer_ref)).items()}
 
     def drop_answer(self, answer_ref: str) -> bool:
         """Delete an answer with its votes and queue entries, taking them out of the counters."""
