@@ -83,6 +83,9 @@ class Settings(BaseSettings):
 
     # --- stored answers and feedback ---------------------------------------------------
     answer_retention_days: int = 90
+    verified_threshold: float = 0.94  # cosine similarity for serving a verified answer; see bot/review/verified.py
+    gap_distance: float = 0.65  # cosine distance at which gap clustering stops merging; bench/gap_clustering.py
+    review_channel: str | None = None  # channel id for review cards when neither the document nor the channel names one
 
     # --- PII ---------------------------------------------------------------------------
     pii_enabled: bool = True

@@ -312,7 +312,7 @@ def test_forget_user_removes_everything_of_that_user_only(stores: Stores, settin
 
     removed = stores.forget_user("alice")
 
-    assert removed == {"votes": 3, "answers": 2, "latest": 2, "audit": 1, "cached_groups": 1}
+    assert removed == {"votes": 3, "answers": 2, "latest": 2, "audit": 1, "cached_groups": 1, "reasons": 0}
     after = dump(stores.redis, p)
     assert not [k for k, v in after.items() if "alice" in k or "alice" in v]
     assert stores.answers.get("C1", alice1.ts) is None and stores.answers.get("D9", alice2.ts) is None
@@ -323,7 +323,7 @@ def test_forget_user_removes_everything_of_that_user_only(stores: Stores, settin
     s = fb.stats()
     assert (s["answers_stored"], s["by_kind"], s["votes_up"], s["votes_down"]) == (2, {"answer": 2}, 1, 1)
     assert stores.redis.smembers(f"{p}:user:bob:votes") == {f"C1:{bob2.ts}"}  # dangling ref to alice1 gone
-    assert stores.forget_user("alice") == {"votes": 0, "answers": 0, "latest": 0, "audit": 0, "cached_groups": 0}
+    assert stores.forget_user("alice") == {"votes": 0, "answers": 0, "latest": 0, "audit": 0, "cached_groups": 0, "reasons": 0}
 
 
 # --- Redis down --------------------------------------------------------------------------

@@ -307,6 +307,7 @@ def _source(n: int, hit: Hit, quotes: list[str]) -> Source:
         overdue=is_overdue(meta.get("review_by")),
         owner=meta.get("owner") or None,
         owner_channel=meta.get("owner_channel") or None,
+        review_channel=meta.get("review_channel") or None,
         audience=list(audience),
         quote="\n".join(quotes),
         score=round(hit.fused, 5),

@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.core.masking import Masker
 from bot.governance.pii import get_masker
 from bot.governance.sensitive import SensitiveDetector
+from bot.review.verified import VerifiedLookup
 from bot.store.stores import Stores
 
 
@@ -21,11 +22,13 @@ def build_assist(
     """The workflow over this process's service (the embedding model loads once), masker and Redis."""
     service = service or build_service(settings)
     company = service.company
+    stores = stores or Stores.from_settings(settings)
     return Assist(
         settings=settings,
         company=company,
         service=service,
         sensitive=SensitiveDetector.from_profile(company.sensitive, service.embeddings, settings.sensitive_threshold),
         masker=masker or get_masker(settings),
-        stores=stores or Stores.from_settings(settings),
+        stores=stores,
+        verified=VerifiedLookup(stores.verified, service.embeddings, settings.verified_threshold),
     )

@@ -5,7 +5,8 @@
   2. clean it once (`sanitize_question`: Slack markup, invisible characters, cut to
      `MAX_QUESTION_CHARS` keeping the end) and mask it once for records and audit; a long message
      is searched with the question at its end (`focus`);
-  3. answer it with everything the asker may see;
+  3. answer it with everything the asker may see: a reviewer's verified answer when one matches
+     (`bot.review.verified`), else the answering service;
   4. route it: a sensitive question, or an answer citing a document some reader of the place may
      not see, goes to the asker alone ("private"); otherwise it is public (or ephemeral where the
      channel policy says so). A public answer must rest on documents every reader may see: an
@@ -31,6 +32,7 @@ from bot.core.principals import Principals, can_see
 from bot.core.results import AnswerKind, AnswerResult
 from bot.governance.sanitize import sanitize_question
 from bot.governance.sensitive import SensitiveDetector, SensitiveMatch
+from bot.review.verified import VerifiedLookup
 from bot.store.answers import AnswerRecord
 from bot.store.audit import AuditEntry
 from bot.store.stores import Stores
@@ -56,6 +58,7 @@ class Assist:
     sensitive: SensitiveDetector
     masker: Masker
     stores: Stores
+    verified: VerifiedLookup | None = None  # reviewers' verified answers, served before the service
 
     def ask(self, question: Question) -> Outcome:
         """Answer and route `question`. Raises only on a failure of the answering pipeline itself."""
@@ -106,7 +109,7 @@ class Assist:
         asker, place = question.asker, question.place
         contact = place.policy.contact_channel
         text = focus(clean)
-        result = self.service.ask(text, history=question.history, principals=asker.principals, contact=contact)
+        result = self._answer(text, question, asker.principals, contact)
         answered = result.kind in ("answer", "abstain")
         sensitive = self.sensitive.check(result.question) if answered else None
         restricted = any(not can_see(s.audience, place.readers) for s in result.sources)
@@ -114,11 +117,17 @@ class Assist:
             return self._outcome(result, asker.principals, stored, private=True, sensitive=sensitive, place_private=place.private)
         needs_recompute = asker.principals != place.readers and answered and not _quotes_only(result)
         if needs_recompute:
-            result = self.service.ask(text, history=question.history, principals=place.readers, contact=contact)
+            result = self._answer(text, question, place.readers, contact)
             return self._outcome(result, place.readers, stored, ephemeral=place.policy.visibility == "ephemeral")
         return self._outcome(
             result, asker.principals, stored, ephemeral=not place.private and place.policy.visibility == "ephemeral"
         )
+
+    def _answer(self, text: str, question: Question, principals: Principals, contact: str | None) -> AnswerResult:
+        """A verified answer `principals` may see if one matches, else the service's answer."""
+        if self.verified is not None and (hit := self.verified.match(text, principals)):
+            return hit[0].result(text, hit[1])
+        return self.service.ask(text, history=question.history, principals=principals, contact=contact)
 
     def _outcome(
         self,

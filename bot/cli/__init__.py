@@ -1,6 +1,6 @@
-"""Command line: `policybot ingest|ask|chat|eval|calibrate|serve|feedback|audit|forget-user`."""
+"""Command line: `policybot ingest|ask|chat|eval|calibrate|serve|feedback|review|gaps|audit|forget-user`."""
 
-from bot.cli import ask, audit, calibrate, eval, feedback, ingest, pii, serve  # noqa: F401  (register commands)
+from bot.cli import ask, audit, calibrate, eval, feedback, gaps, ingest, pii, review, serve  # noqa: F401  (register commands)
 from bot.cli.app import app
 
 

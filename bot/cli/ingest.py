@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.app import app
-from bot.cli.console import console, fail, print_json, stage_progress
+from bot.cli.console import console, err_console, fail, print_json, stage_progress
 from bot.config import get_settings
 from bot.ingest.report import IngestReport
 
@@ -34,6 +34,7 @@ def ingest(
         fail(str(exc))
     except NoNamesSource as exc:
         fail(f"ingestion refused: {exc}")
+    suspended = _review_after_ingest(settings)
     masked = masked_spans(settings) if show_masked else None
     if as_json:
         print_json({**report.to_dict(), **({"masked_all": masked} if masked is not None else {})})
@@ -41,8 +42,27 @@ def ingest(
         _print_report(report)
         if masked is not None:
             _print_masked(masked)
+    for answer in suspended:
+        err_console.print(f"[yellow]verified answer suspended:[/yellow] {answer.id} ({answer.suspended_reason})")
     if strict and report.skipped:
         raise typer.Exit(2)
+
+
+def _review_after_ingest(settings):
+    """Suspend verified answers resting on changed documents; their cards say why (with Slack set up).
+    Redis unreachable: a warning, and the next ingest checks again (nothing is lost)."""
+    from bot.slack.app import web_client
+    from bot.slack.review import review_after_ingest
+    from bot.store.redis_conn import REDIS_DOWN
+
+    client = web_client(settings, settings.slack_bot_token) if settings.slack_bot_token else None
+    try:
+        return review_after_ingest(settings, client)
+    except REDIS_DOWN as exc:
+        err_console.print(
+            f"warning: verified answers not checked against the new documents: Redis unreachable ({exc})", markup=False
+        )
+        return []
 
 
 def _print_masked(rows: list[dict]) -> None:

@@ -23,3 +23,4 @@ class ChannelPolicy(BaseModel):
     answer_without_mention: bool = False  # an "ask-policies" channel: every top-level message is a question
     visibility: AnswerVisibility = "thread"  # thread reply everyone sees, or ephemeral to the asker
     contact_channel: str | None = None  # named when the bot abstains; None: the company's fallback channel
+    review_channel: str | None = None  # channel id for review cards of answers given here (after the documents' own)

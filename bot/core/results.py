@@ -32,6 +32,7 @@ class Source(BaseModel):
     overdue: bool = False  # the document is past its review_by date
     owner: str | None = None
     owner_channel: str | None = None
+    review_channel: str | None = None  # Slack channel id for review cards (front matter owner.review_channel)
     audience: list[str] = Field(default_factory=lambda: ["everyone"])
     quote: str = ""
     score: float = 0.0
@@ -52,6 +53,8 @@ class AnswerResult(BaseModel):
     ask_instead: str | None = None  # where to ask when we abstain
     restricted: bool = False  # cites a document not open to everyone
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    verified_by: str | None = None  # served from a verified answer: the reviewer (Slack id) ...
+    verified_on: str | None = None  # ... and the day (YYYY-MM-DD) it was verified
 
     @property
     def overdue_sources(self) -> list[Source]:

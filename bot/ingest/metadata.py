@@ -24,6 +24,7 @@ def document_metadata(raw: dict, doc_id: str, text: str) -> dict:
         "title": title.strip(),
         "owner": team,
         "owner_channel": channel,
+        "review_channel": str(raw["owner"].get("review_channel") or "").strip() if isinstance(raw.get("owner"), dict) else "",
         "effective_date": _iso(raw.get("effective_date")),
         "review_by": _iso(raw.get("review_by")),
         "expires": _iso(raw.get("expires")),

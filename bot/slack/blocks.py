@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.core.results import AnswerResult, Source
 from bot.slack import ids
-from bot.slack.mrkdwn import escape, link, to_mrkdwn, to_plain, truncate
+from bot.slack.mrkdwn import escape, link, person, to_mrkdwn, to_plain, truncate
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -66,6 +66,8 @@ def answer_message(
     `asked_in`: the channel id a privately delivered answer was asked in (a context line on top).
     """
     body = sections(to_mrkdwn(result.answer))
+    if result.verified_by:
+        body.append(_context(f"✅ Verified by {person(result.verified_by)} on {escape(result.verified_on or '')}"))
     if asked_in:
         body.insert(0, _context(f"You asked in <#{asked_in}>. Only you can see this answer."))
     if contacts:

@@ -18,3 +18,15 @@ EYES = "eyes"  # the "working on it" reaction
 VOTE_REACTIONS: dict[str, int] = {"+1": 1, "thumbsup": 1, "-1": -1, "thumbsdown": -1}
 
 ASSISTANT_STATUS = "is looking through the policies…"
+
+# 👎 reasons: one button per reason (action id = prefix + reason code, value = the answer's ref);
+# "Other…" opens the modal below.
+REASON_ACTION_PREFIX = "policybot_reason:"
+REASON_MODAL = "policybot_reason_other"
+
+# Review cards in an owner's review channel (button value = the answer's ref).
+REVIEW_RIGHT = "policybot_review_right"
+REVIEW_WRITE = "policybot_review_write"
+REVIEW_POLICY_UPDATE = "policybot_review_policy_update"
+REVIEW_NOT_POLICY = "policybot_review_not_policy"
+VERIFY_MODAL = "policybot_verify"  # "Write the correct answer" modal

@@ -34,6 +34,14 @@ def escape(text: str) -> str:
     return _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
 
 
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def person(who: str) -> str:
+    """A Slack user id as a mention (`<@U123>`); anything else (a CLI reviewer's name) escaped as text."""
+    return f"<@{who}>" if _USER_ID.match(who) else escape(who)
+
+
 def link(url: str | None, label: str) -> str:
     """`label` linked to `url` (escaped; a bare label when there is no http(s)/mailto url).
 

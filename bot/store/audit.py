@@ -18,7 +18,7 @@ from bot.store.answers import DAY_S
 from bot.store.keys import Keys
 from bot.store.redis_conn import degrade
 
-Decision = Literal["answered", "abstained", "private", "refused", "error"]
+Decision = Literal["answered", "abstained", "private", "refused", "error", "reviewed"]
 _LIST_FIELDS = ("sources", "principals")  # JSON-encoded in the stream, which holds strings only
 _PAGE = 1000
 
@@ -31,6 +31,7 @@ class AuditEntry(BaseModel):
     sources: list[str] = Field(default_factory=list)  # chunk ids
     principals: list[str] = Field(default_factory=list)
     answerer: str = ""
+    action: str = ""  # for "reviewed": the review action taken (bot.store.reviews.Action)
     created_at: float = Field(default_factory=time.time)
 
     def to_fields(self) -> dict[str, str]:

@@ -182,6 +182,10 @@ class FeedbackStore:
             expire_no_earlier(pipe, user_votes, int(time.time()) + self.pending_ttl_s)
         return True
 
+    def votes_of(self, answer_ref: str) -> dict[str, int]:
+        """Voter -> +1/-1 on one answer (empty once the answer expired or was erased)."""
+        return {str(user): int(v) for user, v in self.redis.hgetall(self.keys.votes(answer_ref)).items()}
+
     def drop_answer(self, answer_ref: str) -> bool:
         """Delete an answer with its votes and queue entries, taking them out of the counters."""
         k = self.keys

@@ -46,6 +46,19 @@ class Keys:
     def user_votes(self, user: str) -> str:
         return f"{self.prefix}:user:{user}:votes"
 
+    def reasons(self, answer_ref: str) -> str:
+        return f"{self.prefix}:reasons:{answer_ref}"
+
+    def user_reasons(self, user: str) -> str:
+        return f"{self.prefix}:user:{user}:reasons"
+
+    def review_item(self, answer_ref: str) -> str:
+        return f"{self.prefix}:review-item:{answer_ref}"
+
+    @property
+    def review_items(self) -> str:
+        return f"{self.prefix}:review-items"
+
     def principals(self, user: str) -> str:
         return f"{self.prefix}:principals:{user}"
 

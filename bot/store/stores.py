@@ -12,7 +12,10 @@ from bot.store.audit import AuditLog
 from bot.store.claims import EventClaims
 from bot.store.erasure import forget_user
 from bot.store.feedback import FeedbackStore
+from bot.store.reasons import ReasonStore
 from bot.store.redis_conn import connect
+from bot.store.reviews import ReviewStore
+from bot.store.verified import VerifiedStore
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class Stores:
     feedback: FeedbackStore
     claims: EventClaims
     audit: AuditLog
+    reasons: ReasonStore
+    reviews: ReviewStore
+    verified: VerifiedStore
 
     @classmethod
     def from_settings(cls, settings: Settings, redis: Redis | None = None) -> Stores:
@@ -36,6 +42,9 @@ class Stores:
             feedback=FeedbackStore(redis, prefix, answers),
             claims=EventClaims(redis, prefix, settings.event_dedup_ttl_s),
             audit=AuditLog(redis, prefix, settings.audit_retention_days),
+            reasons=ReasonStore(redis, prefix),
+            reviews=ReviewStore(redis, prefix),
+            verified=VerifiedStore(redis, prefix),
         )
 
     def forget_user(self, user: str) -> dict[str, int]:

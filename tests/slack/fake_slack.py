@@ -3,7 +3,11 @@
 It enforces the rules the bot must respect (auth, block limits, rate limits with Retry-After),
 answers errors in Slack's shape (HTTP 200 + {"ok": false, "error": ...}; 429 for rate limits),
 keeps threads so `conversations.replies` returns what was posted, and accepts `response_url`
-posts on /response/<id>.
+posts on /response/<id>. Interactivity rules: `views.open` needs a trigger id this fake issued
+(`issue_trigger`), used once and within 3 s; a view must be a valid modal (title ≤ 24 chars, a
+submit button when it has inputs, ≤ 100 blocks, option and button limits); `chat.update` only
+updates a message that exists; `chat.postEphemeral` needs a `user`. Ephemeral messages are
+kept in `ephemerals`, opened views in `views`, `response_url` posts in `responses`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ TEAM = "TNORTHWIND"
 
 _JSON_PARAMS = {"blocks", "attachments", "view", "prompts", "loading_messages", "metadata"}
 _CHANNEL = re.compile(r"^[CDG][A-Z0-9]{2,}$")
+TRIGGER_TTL_S = 3.0  # Slack: a trigger id expires 3 seconds after the interaction
+# Block Kit limits (api.slack.com/reference/block-kit): text lengths, element counts
+MAX_VIEW_TITLE, MAX_BUTTON_TEXT, MAX_BUTTON_VALUE, MAX_ACTION_ID = 24, 75, 2000, 255
+MAX_ACTIONS_ELEMENTS, MAX_OPTIONS, MAX_OPTION_TEXT, MAX_OPTION_VALUE = 25, 10, 75, 150
+MAX_VIEW_BLOCKS, MAX_METADATA, MAX_INPUT_LENGTH = 100, 3000, 3000
 
 
 @dataclass
@@ -42,6 +51,11 @@ class FakeSlack:
         self.users: dict[str, dict] = {}
         self.usergroups: list[dict] = []
         self._reactions: set[tuple[str, str, str]] = set()
+        self.ephemerals: list[dict] = []
+        self.views: list[dict] = []
+        self.responses: list[dict] = []
+        self._triggers: dict[str, float] = {}  # issued trigger id -> monotonic time issued
+        self._used_triggers: set[str] = set()
         self._rate_limited: dict[str, int] = {}
         self._failing: dict[str, tuple[int, str]] = {}
         # called with each message chat.postMessage created, before the poster gets its response
@@ -86,6 +100,23 @@ class FakeSlack:
             self.threads[(channel, root)].append(message)
         return message
 
+    def issue_trigger(self) -> str:
+        """A fresh trigger id, as Slack puts in an interaction payload (valid once, for 3 s)."""
+        trigger = f"{next(self._ts)}.{TEAM}.trigger"
+        with self._lock:
+            self._triggers[trigger] = time.monotonic()
+        return trigger
+
+    def message(self, channel: str, ts: str) -> dict | None:
+        """The message `ts` in `channel` as it is now (after any `chat.update`)."""
+        with self._lock:
+            for (ch, _), messages in self.threads.items():
+                if ch == channel:
+                    for m in messages:
+                        if m["ts"] == ts:
+                            return m
+        return None
+
     def rate_limit(self, method: str, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After: 1`."""
         self._rate_limited[method] = times
@@ -120,6 +151,8 @@ class FakeSlack:
         """(status, headers, body) for one API call."""
         self._record(method, params)
         if method.startswith("response/"):
+            with self._lock:
+                self.responses.append(params)
             return 200, {}, {"ok": True}
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
@@ -163,14 +196,42 @@ class FakeSlack:
         return {"ok": True, "channel": p["channel"], "ts": message["ts"], "message": message}
 
     def api_chat_postEphemeral(self, p: dict) -> dict:
+        if not p.get("user"):
+            return {"ok": False, "error": "user_not_in_channel"}
         if error := _invalid_message(p):
             return {"ok": False, "error": error}
-        return {"ok": True, "message_ts": self.new_ts()}
+        ts = self.new_ts()
+        with self._lock:
+            self.ephemerals.append({**p, "message_ts": ts})
+        return {"ok": True, "message_ts": ts}
 
     def api_chat_update(self, p: dict) -> dict:
         if error := _invalid_message(p):
             return {"ok": False, "error": error}
+        with self._lock:
+            message = self.message(p["channel"], str(p.get("ts") or ""))
+            if message is None:
+                return {"ok": False, "error": "message_not_found"}
+            message.update(text=p.get("text", ""), blocks=p.get("blocks") or [], edited={"user": BOT_USER})
         return {"ok": True, "channel": p["channel"], "ts": p["ts"], "text": p.get("text", "")}
+
+    def api_views_open(self, p: dict) -> dict:
+        trigger = p.get("trigger_id")
+        with self._lock:
+            issued = self._triggers.pop(trigger, None) if trigger else None
+        if not trigger:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": ["[ERROR] missing trigger_id"]}}
+        if issued is None:
+            return {"ok": False, "error": "exchanged_trigger_id" if trigger in self._used_triggers else "invalid_trigger_id"}
+        self._used_triggers.add(trigger)
+        if time.monotonic() - issued > TRIGGER_TTL_S:
+            return {"ok": False, "error": "expired_trigger_id"}
+        if problems := _invalid_view(p.get("view") or {}):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        view = {"id": f"V{len(self.views) + 1:08d}", "state": {"values": {}}, **p["view"]}
+        with self._lock:
+            self.views.append(view)
+        return {"ok": True, "view": view}
 
     def api_reactions_add(self, p: dict) -> dict:
         key = (p["channel"], p["timestamp"], p["name"])
@@ -299,9 +360,74 @@ def _invalid_message(p: dict) -> str | None:
     for block in blocks:
         if block.get("type") == "section" and len((block.get("text") or {}).get("text", "")) > 3000:
             return "invalid_blocks"
+        if block.get("type") == "input":
+            return "invalid_blocks"  # input blocks belong in modals
+        if _element_problems(block):
+            return "invalid_blocks"
     if len(p.get("text") or "") > 40_000:
         return "msg_too_long"
     return None
+
+
+def _element_problems(block: dict) -> list[str]:
+    """Problems of the interactive elements of one block (buttons, checkboxes, text inputs)."""
+    elements = block.get("elements") if block.get("type") == "actions" else [block.get("element") or block.get("accessory")]
+    elements = [e for e in elements or [] if e]
+    problems = []
+    if block.get("type") == "actions" and not 0 < len(elements) <= MAX_ACTIONS_ELEMENTS:
+        problems.append("an actions block holds 1-25 elements")
+    action_ids = [e.get("action_id") for e in elements if e.get("action_id")]
+    if len(action_ids) != len(set(action_ids)):
+        problems.append("action_id must be unique within a block")
+    for e in elements:
+        if len(e.get("action_id") or "") > MAX_ACTION_ID:
+            problems.append("action_id over 255 characters")
+        if e.get("type") == "button":
+            if not 0 < len((e.get("text") or {}).get("text", "")) <= MAX_BUTTON_TEXT:
+                problems.append("button text must be 1-75 characters")
+            if len(e.get("value") or "") > MAX_BUTTON_VALUE:
+                problems.append("button value over 2000 characters")
+        if e.get("type") == "checkboxes":
+            options = e.get("options") or []
+            if not 0 < len(options) <= MAX_OPTIONS:
+                problems.append("checkboxes hold 1-10 options")
+            for o in options:
+                if len(o["text"]["text"]) > MAX_OPTION_TEXT or len(o.get("value", "")) > MAX_OPTION_VALUE:
+                    problems.append("option text over 75 or value over 150 characters")
+            if any(i not in options for i in e.get("initial_options") or []):
+                problems.append("initial_options must be among options")
+        if e.get("type") == "plain_text_input" and int(e.get("max_length") or 0) > MAX_INPUT_LENGTH:
+            problems.append("plain_text_input max_length over 3000")
+    return problems
+
+
+def _invalid_view(view: dict) -> list[str]:
+    """Why Slack would refuse `view` as a modal ([] when it would not), in `response_metadata` form."""
+    problems = []
+    blocks = view.get("blocks") or []
+    if view.get("type") != "modal":
+        problems.append("view type must be modal")
+    if not 0 < len((view.get("title") or {}).get("text", "")) <= MAX_VIEW_TITLE:
+        problems.append("title must be 1-24 characters")
+    for button in ("submit", "close"):
+        if len((view.get(button) or {}).get("text", "")) > MAX_VIEW_TITLE:
+            problems.append(f"{button} text over 24 characters")
+    if any(b.get("type") == "input" for b in blocks) and not view.get("submit"):
+        problems.append("a view with input blocks needs a submit button")
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        problems.append("more than 100 blocks")
+    if len(view.get("private_metadata") or "") > MAX_METADATA:
+        problems.append("private_metadata over 3000 characters")
+    block_ids = [b["block_id"] for b in blocks if b.get("block_id")]
+    if len(block_ids) != len(set(block_ids)):
+        problems.append("block_id must be unique")
+    for b in blocks:
+        if b.get("type") == "section" and len((b.get("text") or {}).get("text", "")) > 3000:
+            problems.append("section text over 3000 characters")
+        if b.get("type") == "input" and not (b.get("label") and b.get("element")):
+            problems.append("an input block needs a label and an element")
+        problems += _element_problems(b)
+    return [f"[ERROR] {p}" for p in problems]
 
 
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:

@@ -87,19 +87,46 @@ class SlackSender:
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
-    def click(self, action_id: str, *, user: str, channel: str, message: dict) -> httpx.Response:
+    def click(
+        self,
+        action_id: str,
+        *,
+        user: str,
+        channel: str,
+        message: dict,
+        value: str = "sources",
+        trigger_id: str = "1.2.3",
+        response_url: str = "http://127.0.0.1:9/unused",
+    ) -> httpx.Response:
+        """A button click on `message`; an ephemeral message (no `ts` of its own in the channel) is
+        sent the way Slack sends it: `container.is_ephemeral` and no `message`."""
+        ephemeral = "message_ts" in message and "ts" not in message
+        container = {"type": "message", "message_ts": message.get("ts") or message["message_ts"], "channel_id": channel}
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
             "user": {"id": user},
             "channel": {"id": channel},
-            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
-            "message": message,
-            "trigger_id": "1.2.3",
-            "response_url": "http://127.0.0.1:9/unused",
+            "container": {**container, "is_ephemeral": True} if ephemeral else container,
+            **({} if ephemeral else {"message": message}),
+            "trigger_id": trigger_id,
+            "response_url": response_url,
             "actions": [
-                {"type": "button", "action_id": action_id, "block_id": "b", "value": "sources", "action_ts": str(time.time())}
+                {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": str(time.time())}
             ],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def submit_view(self, view: dict, *, user: str, values: dict[str, object]) -> httpx.Response:
+        """Submit an opened modal with its input blocks filled in (see `view_state`)."""
+        submitted = {**view, "state": {"values": view_state(view, values)}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": user},
+            "api_app_id": "APOLICY",
+            "trigger_id": "1.2.4",
+            "view": submitted,
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
@@ -126,6 +153,26 @@ class SlackSender:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def view_state(view: dict, values: dict[str, object]) -> dict:
+    """`view.state.values` as Slack sends it: block_id -> action_id -> typed value. `values` maps an
+    input block's id to text (plain_text_input) or option values (checkboxes, picked from the
+    view's own options). Unknown blocks or options raise, as a person could not fill them."""
+    inputs = {b["block_id"]: b["element"] for b in view.get("blocks", []) if b.get("type") == "input"}
+    state: dict[str, dict] = {}
+    for block_id, element in inputs.items():
+        value = values.get(block_id)
+        if element["type"] == "plain_text_input":
+            state[block_id] = {element["action_id"]: {"type": "plain_text_input", "value": value}}
+        elif element["type"] == "checkboxes":
+            by_value = {o["value"]: o for o in element["options"]}
+            picked = [by_value[v] for v in value or []]  # KeyError: not an option of the view  # type: ignore[union-attr]
+            state[block_id] = {element["action_id"]: {"type": "checkboxes", "selected_options": picked}}
+    unknown = set(values) - set(inputs)
+    if unknown:
+        raise KeyError(f"the view has no input blocks {sorted(unknown)}")
+    return state
 
 
 def message(channel: str, user: str, text: str, ts: str, *, channel_type: str = "channel", **extra: object) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.slack.deps import SlackDeps
 from bot.slack.feedback import on_reaction
@@ -12,9 +13,9 @@ EVENTS = ("reaction_added", "reaction_removed")
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("reaction_added")
-    def on_added(event: dict) -> None:
-        on_reaction(deps, event, added=True)
+    def on_added(event: dict, client: WebClient) -> None:
+        on_reaction(deps, event, added=True, client=client)
 
     @app.event("reaction_removed")
-    def on_removed(event: dict) -> None:
-        on_reaction(deps, event, added=False)
+    def on_removed(event: dict, client: WebClient) -> None:
+        on_reaction(deps, event, added=False, client=client)

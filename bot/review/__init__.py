@@ -1,0 +1,1 @@
+"""Closing the feedback loop: why a 👎, review items for policy owners, and where their cards go."""

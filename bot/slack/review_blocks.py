@@ -1,0 +1,194 @@
+"""Pure Block Kit builders of the review loop: the 👎 reason prompt and modal, review cards, and
+the "Write the correct answer" modal. Data in, payloads out; Slack's limits respected (a modal
+title is at most 24 characters, a button's text 75, an option's text 75, a checkbox group 10 options).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.core.results import Source
+from bot.review.gaps import Gap
+from bot.slack import ids
+from bot.slack.blocks import Message, _context, fit, sections, source_line, source_title
+from bot.slack.mrkdwn import escape, person, to_mrkdwn, truncate
+from bot.store.reasons import REASONS
+from bot.store.reviews import ReviewItem
+
+REASON_QUESTION = "Thanks for the 👎 — what was wrong with this answer?"
+REASON_THANKS = "Thanks — noted: {label}. The policy owners will review this answer."
+MAX_OPTIONS = 10  # checkboxes element limit
+MAX_OPTION_CHARS = 75
+MAX_REASON_CHARS = 500
+MAX_ANSWER_CHARS = 2900  # a verified answer must fit one section of the answer message
+MAX_DIGEST_GAPS = 20  # 2 blocks each, within a message's 50
+CARD_ANSWER_CHARS = 1500  # the card quotes the answer; the full text is in `policybot review show`
+
+STATE_LINES = {
+    "open": "🟠 Open — waiting for a reviewer",
+    "right": "✅ Closed — the answer is right",
+    "verified": "✅ Closed — a verified answer was written",
+    "policy_update": "📝 Policy needs an update — the document's owners were told",
+    "not_policy": "🚫 Closed — not a policy question",
+    "suspended": "⏸️ Verified answer suspended — a source document changed",
+}
+ACTION_WORDS = {
+    "right": "said the answer is right",
+    "verify": "wrote the correct answer",
+    "policy_update": "asked for a policy update",
+    "not_policy": "marked it not a policy question",
+    "suspend": "suspended the verified answer",
+}
+
+
+def reason_prompt(answer_ref: str) -> Message:
+    """The ephemeral "why the 👎?" prompt: one button per reason, each carrying the answer's ref."""
+    buttons = [
+        {
+            "type": "button",
+            "action_id": ids.REASON_ACTION_PREFIX + code,
+            "text": {"type": "plain_text", "text": label},
+            "value": answer_ref,
+        }
+        for code, label in REASONS.items()
+    ]
+    return Message(text=REASON_QUESTION, blocks=[*sections(REASON_QUESTION), {"type": "actions", "elements": buttons}])
+
+
+def reason_thanks(label: str) -> Message:
+    text = REASON_THANKS.format(label=label)
+    return Message(text=text, blocks=sections(escape(text)))
+
+
+def reason_modal(answer_ref: str) -> dict:
+    """The "Other…" modal: one free-text field; `private_metadata` is the answer's ref."""
+    return {
+        "type": "modal",
+        "callback_id": ids.REASON_MODAL,
+        "private_metadata": answer_ref,
+        "title": {"type": "plain_text", "text": "Why the 👎?"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "reason",
+                "label": {"type": "plain_text", "text": "What was wrong with the answer?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": MAX_REASON_CHARS,
+                },
+            }
+        ],
+    }
+
+
+def review_card(item: ReviewItem, *, up: int, down: int, reasons: Sequence[str], owner_note: str = "") -> Message:
+    """The card in a review channel: question, answer, sources, votes and reasons, state and who did
+    what when, and the four review buttons (value: the answer's ref). State and buttons always
+    show; a very long body loses its last blocks first."""
+    head = "Abstained" if item.kind == "abstain" else "Answer"
+    body = sections(f"*👎 on an answer — review needed*\n*Question:* {escape(item.question)}")
+    body += sections(f"*{head}:*\n{truncate(to_mrkdwn(item.answer), CARD_ANSWER_CHARS)}")
+    if item.sources:
+        body += sections("*Sources*\n" + "\n".join(source_line(s) for s in item.sources))
+    votes = f"👍 {up} · 👎 {down}"
+    if reasons:
+        votes += " — " + "; ".join(escape(r) for r in reasons)
+    body.append(_context(votes))
+    if owner_note:
+        body.append(_context(escape(owner_note)))
+    status = [STATE_LINES[item.state]] + [
+        f"{person(e.who)} {ACTION_WORDS[e.action]} on {_day(e.at)}" + (f": {escape(e.note)}" if e.note else "")
+        for e in item.history[-5:]
+    ]
+    tail = [_context("\n".join(status)), {"type": "actions", "block_id": "review", "elements": _review_buttons(item.ref)}]
+    return Message(text=f"Review needed: {truncate(item.question, 150)}", blocks=fit(body, tail))
+
+
+def _review_buttons(answer_ref: str) -> list[dict]:
+    labels = (
+        (ids.REVIEW_RIGHT, "Answer is right", None),
+        (ids.REVIEW_WRITE, "Write the correct answer", "primary"),
+        (ids.REVIEW_POLICY_UPDATE, "Policy needs an update", None),
+        (ids.REVIEW_NOT_POLICY, "Not a policy question", None),
+    )
+    return [_button(action_id, label, answer_ref, style) for action_id, label, style in labels]
+
+
+def verify_modal(item: ReviewItem, choices: Sequence[Source]) -> dict:
+    """ "Write the correct answer": the answer text and the policy sections it rests on (checkboxes,
+    from the search results the reviewer may see; those the answer cited are ticked)."""
+    options = [_option(s) for s in choices[:MAX_OPTIONS]]
+    cited = {s.chunk_id for s in item.sources}
+    initial = [o for o, s in zip(options, choices, strict=False) if s.chunk_id in cited]
+    blocks: list[dict] = [
+        *sections(f"*Question:* {escape(item.question)}"),
+        {
+            "type": "input",
+            "block_id": "answer",
+            "label": {"type": "plain_text", "text": "The correct answer"},
+            "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": MAX_ANSWER_CHARS},
+        },
+    ]
+    if options:
+        checkboxes = {"type": "checkboxes", "action_id": "chunks", "options": options}
+        if initial:
+            checkboxes["initial_options"] = initial
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": "sources",
+                "label": {"type": "plain_text", "text": "Policy sections it rests on"},
+                "element": checkboxes,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": ids.VERIFY_MODAL,
+        "private_metadata": item.ref,
+        "title": {"type": "plain_text", "text": "Correct answer"},
+        "submit": {"type": "plain_text", "text": "Verify"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def gap_digest(gaps: Sequence[Gap], days: float) -> Message:
+    """The knowledge-gap digest: per gap, how many people asked, sample questions (masked), and
+    buttons to write a verified answer or mark it out of scope (value: a representative answer's ref)."""
+    period = f"the last {days:g} day{'s' * (days != 1)}"
+    blocks = sections(f"*Knowledge gaps — {period}*\nQuestions no policy answered, grouped by topic.")
+    for i, gap in enumerate(gaps[:MAX_DIGEST_GAPS]):
+        who = f"{gap.people} {'person' if gap.people == 1 else 'people'}"
+        samples = "\n".join(f"&gt; {escape(q)}" for q in gap.samples)
+        blocks += sections(f"*{who}* asked about *{escape(gap.topic)}* in {period}; no policy covers it.\n{samples}")
+        ref = gap.representative.ref
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"gap-{i}",
+                "elements": [
+                    _button(ids.REVIEW_WRITE, "Write a verified answer", ref, "primary"),
+                    _button(ids.REVIEW_NOT_POLICY, "Out of scope", ref),
+                ],
+            }
+        )
+    text = f"Knowledge gaps: {len(gaps)} topic{'s' * (len(gaps) != 1)} no policy covers ({period})"
+    return Message(text=text, blocks=fit(blocks))
+
+
+def _button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+    return {**button, "style": style} if style else button
+
+
+def _option(source: Source) -> dict:
+    return {"text": {"type": "plain_text", "text": truncate(source_title(source), MAX_OPTION_CHARS)}, "value": source.chunk_id}
+
+
+def _day(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
