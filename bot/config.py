@@ -3,7 +3,7 @@
 Every setting is documented in README.md and `.env.example`; components receive a `Settings`
 instance instead of reading the environment themselves, so tests can build their own. Company data
 (contacts, synonyms, sensitive topics, PII allow-list, reply texts) lives in the company profile
-(`COMPANY_FILE`, `bot/company.py`) and per-channel behaviour in `CHANNELS_FILE` (`bot/assist/channels.py`).
+(`COMPANY_FILE`, `bot/company.py`) and per-channel behaviour in `CHANNELS_FILE` (`bot/channels.py`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
 
     # --- company data and channel policy (validated YAML files) --------------------------
     company_file: Path | None = None  # None: KNOWLEDGE_DIR/company.yaml (see bot/company.py)
-    channels_file: Path | None = None  # per-channel policy (see bot/assist/channels.py); None: defaults
+    channels_file: Path | None = None  # per-channel policy (see bot/channels.py); None: defaults
 
     # --- storage locations -------------------------------------------------------------
     data_dir: Path = Field(default=Path(".policybot"), validation_alias=_env("POLICYBOT_DATA_DIR", "data_dir"))

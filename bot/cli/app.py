@@ -18,7 +18,7 @@ app = typer.Typer(
 @app.callback()
 def validate_configuration() -> None:
     """Answers employees' policy questions from the company's own documents, with citations."""
-    from bot.assist.channels import ChannelPolicies
+    from bot.channels import ChannelPolicies
     from bot.company import load_company
     from bot.config import get_settings, moved_settings
     from bot.yaml_config import ConfigFileError

@@ -48,7 +48,7 @@ def gaps(
 
 
 def _post(settings, stores, service, found, days: float) -> dict[str, int]:
-    from bot.assist.channels import ChannelPolicies
+    from bot.channels import ChannelPolicies
     from bot.slack.app import web_client
     from bot.slack.review import IngestDesk, post_gap_digests
 

@@ -177,7 +177,7 @@ def _refresh(stores: Stores, ref: str) -> None:
     settings = get_settings()
     if not settings.slack_bot_token:
         return
-    from bot.assist.channels import ChannelPolicies
+    from bot.channels import ChannelPolicies
     from bot.slack.app import web_client
     from bot.slack.review import IngestDesk, refresh_card
 

@@ -1,4 +1,4 @@
-"""Per-channel policy: how the bot behaves in one Slack channel (see `bot.assist.channels` for the file)."""
+"""Per-channel policy: how the bot behaves in one Slack channel (see `bot.channels` for the file)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.assist.channels import ChannelPolicies
+from bot.channels import ChannelPolicies
 from bot.core.principals import Principals, can_see, principals_of
 from bot.core.results import Source
 

@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.answer.service import PolicyService
-from bot.assist.channels import ChannelPolicies
 from bot.assist.factory import build_assist
+from bot.channels import ChannelPolicies
 from bot.config import Settings
 from bot.core.masking import Masker
 from bot.governance.access import PrincipalResolver

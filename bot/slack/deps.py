@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.answer.service import PolicyService
-from bot.assist.channels import ChannelPolicies
 from bot.assist.workflow import Assist
+from bot.channels import ChannelPolicies
 from bot.company import CompanyProfile
 from bot.config import Settings
 from bot.core.masking import Masker

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from slack_sdk import WebClient
 
-from bot.assist.channels import ChannelPolicies
+from bot.channels import ChannelPolicies
 from bot.config import Settings
 from bot.core.principals import Principals
 from bot.core.results import Source

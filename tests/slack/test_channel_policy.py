@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.assist.channels import ChannelPolicies
+from bot.channels import ChannelPolicies
 from bot.cli import app
 from bot.config import get_settings
 from bot.yaml_config import ConfigFileError
