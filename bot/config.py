@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     # --- company data and channel policy (validated YAML files) --------------------------
     company_file: Path | None = None  # None: KNOWLEDGE_DIR/company.yaml (see bot/company.py)
     channels_file: Path | None = None  # per-channel policy (see bot/assist/channels.py); None: defaults
+    variants_file: Path | None = None  # A/B experiment and rollout (see bot/variants/config.py); None: no experiment
 
     # --- storage locations -------------------------------------------------------------
     data_dir: Path = Field(Path(".policybot"), validation_alias=_env("POLICYBOT_DATA_DIR", "data_dir"))
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
 
     # --- stored answers and feedback ---------------------------------------------------
     answer_retention_days: int = 90
+    kpi_retention_days: int = 730  # day-bucketed KPI counters (no question text) outlive the answers
 
     # --- PII ---------------------------------------------------------------------------
     pii_enabled: bool = True
@@ -97,8 +99,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _paths_from_project_root(self) -> Settings:
         self.data_dir, self.knowledge_dir = (resolve_setting_path(p, PROJECT_ROOT) for p in (self.data_dir, self.knowledge_dir))
-        self.company_file, self.channels_file = (
-            resolve_setting_path(p, PROJECT_ROOT) if p is not None else None for p in (self.company_file, self.channels_file)
+        self.company_file, self.channels_file, self.variants_file = (
+            resolve_setting_path(p, PROJECT_ROOT) if p is not None else None
+            for p in (self.company_file, self.channels_file, self.variants_file)
         )
         return self
 

@@ -24,6 +24,7 @@ from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
 from bot.config import Settings
 from bot.core.chunks import chunk_body, is_overdue
+from bot.core.overrides import AnswerOverrides
 from bot.core.principals import EVERYONE, Principals, principals_of
 from bot.core.results import AnswerResult, Source, Turn
 from bot.governance.sanitize import sanitize_question
@@ -51,6 +52,7 @@ class _State:
     filters: Mapping[str, object]
     timings: dict[str, float] = field(default_factory=dict)
     contact: str = ""
+    overrides: AnswerOverrides = field(default_factory=AnswerOverrides)
     query: str = ""
     result: AnswerResult | None = None
     search: SearchResult | None = None
@@ -98,9 +100,12 @@ class PolicyService:
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         contact: str | None = None,
+        overrides: AnswerOverrides | None = None,
     ) -> AnswerResult:
         """The answer to a cleaned `question`; see `ask_with_search`."""
-        return self.ask_with_search(question, history=history, principals=principals, filters=filters, contact=contact)[0]
+        return self.ask_with_search(
+            question, history=history, principals=principals, filters=filters, contact=contact, overrides=overrides
+        )[0]
 
     def ask_with_search(
         self,
@@ -110,12 +115,13 @@ class PolicyService:
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         contact: str | None = None,
+        overrides: AnswerOverrides | None = None,
     ) -> tuple[AnswerResult, SearchResult | None]:
         """The answer and the search behind it (`search_depth` chunks ranked; None if none ran).
 
         `principals`: what the asker may see (both searches are filtered by it); `contact`: where to
         send the asker when we abstain and no relevant document names its owner (default: the
-        company's fallback channel).
+        company's fallback channel); `overrides`: answering settings an experiment variant changes.
         """
         started = time.perf_counter()
         state = _State(
@@ -124,6 +130,7 @@ class PolicyService:
             principals=principals,
             filters=filters or {},
             contact=contact or self.company.contacts.fallback_channel,
+            overrides=overrides or AnswerOverrides(),
         )
         result: AnswerResult = self.chain.invoke(state)
         elapsed = time.perf_counter() - started
@@ -191,7 +198,7 @@ class PolicyService:
     def _retrieve(self, state: _State) -> _State:
         if state.result is not None:
             return state
-        searcher = self._searcher()
+        searcher = self._searcher(state.overrides)
         if searcher is None:
             where = index_location(self.settings, self.collection_name)
             state.result = AnswerResult(
@@ -199,7 +206,8 @@ class PolicyService:
             )
             return state
         query = expand_query(state.query, self.company.synonyms)
-        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters, today=self.today())
+        depth = max(self.search_depth, state.overrides.retrieval_k or 0)
+        search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
@@ -210,10 +218,12 @@ class PolicyService:
         t0 = time.perf_counter()
         search = state.search
         assert search is not None  # _retrieve ran, or state.result was set
-        hits: list[Hit] = search.hits[: self.settings.retrieval_k]
+        o = state.overrides
+        hits: list[Hit] = search.hits[: o.retrieval_k or self.settings.retrieval_k]
         quotes = self.extractive.answer(state.query, hits, search.query_embedding)
         conf = confidence(search, quotes.best_unit_score)
-        if conf < self.settings.abstain_threshold or not quotes.text:
+        threshold = o.abstain_threshold if o.abstain_threshold is not None else self.settings.abstain_threshold
+        if conf < threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:
             draft, answerer, fallback = self._draft(state, hits, quotes)
@@ -224,7 +234,7 @@ class PolicyService:
     # --- helpers -----------------------------------------------------------------------
     def _draft(self, state: _State, hits: list[Hit], quotes: Draft) -> tuple[Draft, str, str | None]:
         """The LLM's answer when configured and it passes the checks, else the extractive quotes."""
-        if self.llm_answerer is None:
+        if self.llm_answerer is None or state.overrides.answerer == "extractive":
             return quotes, "extractive", None
         draft, fallback = self.llm_answerer.answer(state.question, state.history, hits)
         if draft is not None:
@@ -255,8 +265,8 @@ class PolicyService:
             question=state.question, answer=answer, kind="abstain", abstained=True, confidence=conf, ask_instead=where
         )
 
-    def _searcher(self) -> HybridSearcher | None:
-        """The searcher over the current BM25 twin; reloaded when ingestion rewrote it."""
+    def _searcher(self, overrides: AnswerOverrides | None = None) -> HybridSearcher | None:
+        """The searcher over the current BM25 twin (reloaded when ingestion rewrote it), with `overrides`."""
         path = bm25_dir(self.settings, self.collection_name) / "chunks.jsonl"
         try:
             mtime = path.stat().st_mtime
@@ -270,13 +280,15 @@ class PolicyService:
             self._store = self._store or open_vectorstore(self.settings, self.embeddings, self.collection_name)
         if bm25 is None or not len(bm25):
             return None
-        s = self.settings
+        s, o = self.settings, overrides or AnswerOverrides()
         return HybridSearcher(
             self._store._collection,
             bm25,
             self.embeddings,
-            candidate_k=s.candidate_k,
-            rrf_k=s.rrf_k,
+            candidate_k=o.candidate_k or s.candidate_k,
+            rrf_k=o.rrf_k or s.rrf_k,
+            dense_weight=o.dense_weight if o.dense_weight is not None else 1.0,
+            bm25_weight=o.bm25_weight if o.bm25_weight is not None else 1.0,
             max_per_section=s.max_chunks_per_section,
         )
 

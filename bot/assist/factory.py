@@ -9,6 +9,7 @@ from bot.core.masking import Masker
 from bot.governance.pii import get_masker
 from bot.governance.sensitive import SensitiveDetector
 from bot.store.stores import Stores
+from bot.variants.assign import Variants
 
 
 def build_assist(
@@ -28,4 +29,5 @@ def build_assist(
         sensitive=SensitiveDetector.from_profile(company.sensitive, service.embeddings, settings.sensitive_threshold),
         masker=masker or get_masker(settings),
         stores=stores or Stores.from_settings(settings),
+        variants=Variants(settings.variants_file),
     )

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from redis import Redis
 from redis.client import Pipeline
 
+from bot.kpi.store import REVIEW_OPENED, KpiStore
 from bot.store.answers import AnswerRecord, AnswerStore
 from bot.store.keys import Keys, expire_no_earlier, ref
 from bot.store.redis_conn import degrade
@@ -38,10 +39,11 @@ class ReviewItem(BaseModel):
 
 
 class FeedbackStore:
-    def __init__(self, redis: Redis, prefix: str, answers: AnswerStore) -> None:
+    def __init__(self, redis: Redis, prefix: str, answers: AnswerStore, kpis: KpiStore | None = None) -> None:
         self.redis = redis
         self.answers = answers
         self.keys = Keys(prefix)
+        self.kpis = kpis or KpiStore(redis, prefix)
 
     @degrade(False)
     def vote(self, channel: str, ts: str, user: str, value: int) -> bool:
@@ -79,8 +81,11 @@ class FeedbackStore:
             down_before = sum(v < 0 for v in votes.values())
             down_after = down_before - (old == -1) + (new == -1)
             expires_at = pipe.expiretime(answer_key)
-            created_at = AnswerRecord.model_validate_json(raw).created_at
+            record = AnswerRecord.model_validate_json(raw)
+            created_at = record.created_at
             pipe.multi()
+            kpi = {"at": created_at, "channel": record.channel, "variant": record.variant}
+            self.kpis.vote_change(pipe, old=old, new=new, **kpi)
             if new is None:
                 pipe.hdel(votes_key, user)
                 pipe.srem(k.user_votes(user), answer_ref)
@@ -97,9 +102,11 @@ class FeedbackStore:
             if down_before == 0 and down_after > 0:
                 pipe.zadd(k.negative, {answer_ref: created_at})
                 pipe.zadd(k.review, {answer_ref: created_at})
+                self.kpis.incr(pipe, REVIEW_OPENED, **kpi)
             elif down_before > 0 and down_after == 0:
                 pipe.zrem(k.negative, answer_ref)
                 pipe.zrem(k.review, answer_ref)
+                self.kpis.incr(pipe, REVIEW_OPENED, by=-1, **kpi)
             return True
 
         return self.redis.transaction(change, answer_key, votes_key, value_from_callable=True)
@@ -132,9 +139,13 @@ class FeedbackStore:
 
         def close(pipe: Pipeline) -> bool:
             score = pipe.zscore(k.review, r)
-            if score is None or not pipe.exists(k.answer(r)):
+            raw = pipe.hget(k.answer(r), "record")
+            if score is None or raw is None:
                 return False
+            record = AnswerRecord.model_validate_json(raw)
+            hours = (resolution.resolved_at - record.created_at) / 3600
             pipe.multi()
+            self.kpis.resolved(pipe, at=record.created_at, channel=record.channel, variant=record.variant, hours=hours)
             pipe.zrem(k.review, r)
             pipe.zadd(k.resolved, {r: score})
             pipe.hset(k.answer(r), "resolution", resolution.model_dump_json())  # expires with the answer

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis import Redis
 
 from bot.config import Settings
+from bot.kpi.store import KpiStore
 from bot.store.answers import AnswerStore
 from bot.store.audit import AuditLog
 from bot.store.claims import EventClaims
@@ -23,19 +24,22 @@ class Stores:
     feedback: FeedbackStore
     claims: EventClaims
     audit: AuditLog
+    kpis: KpiStore
 
     @classmethod
     def from_settings(cls, settings: Settings, redis: Redis | None = None) -> Stores:
         redis = redis if redis is not None else connect(settings)
         prefix = settings.redis_prefix
         answers = AnswerStore(redis, prefix, settings.answer_retention_days)
+        kpis = KpiStore(redis, prefix, settings.kpi_retention_days)
         return cls(
             redis=redis,
             prefix=prefix,
             answers=answers,
-            feedback=FeedbackStore(redis, prefix, answers),
+            feedback=FeedbackStore(redis, prefix, answers, kpis),
             claims=EventClaims(redis, prefix, settings.event_dedup_ttl_s),
             audit=AuditLog(redis, prefix, settings.audit_retention_days),
+            kpis=kpis,
         )
 
     def forget_user(self, user: str) -> dict[str, int]:
