@@ -82,6 +82,16 @@ class Settings(BaseSettings):
     answer_retention_days: int = 90
     kpi_retention_days: int = 730  # day-bucketed KPI counters (no question text) outlive the answers
 
+    # --- admin dashboard (/admin, bot/web/admin.py) -----------------------------------
+    admin_username: str | None = None
+    admin_password_hash: str | None = None  # an argon2 hash: `policybot admin hash-password`
+    admin_session_secret: str | None = None  # signs the session cookie; /admin is off without it
+    admin_sso_header: str | None = None  # trust this request header's user (set by a sign-in proxy); off unless set
+    admin_sso_users: list[str] = []  # with ADMIN_SSO_HEADER: who may use /admin (empty: whoever the proxy lets in)
+    admin_cookie_secure: bool = True  # session cookie over HTTPS only; False only for local http
+    admin_session_hours: float = 8.0
+    admin_days: int = 90  # days of KPI history the dashboard shows
+
     # --- PII ---------------------------------------------------------------------------
     pii_enabled: bool = True
     pii_names_file: Path | None = None  # one name per line (e.g. exported from the Slack directory)

@@ -10,9 +10,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.app import app
-from bot.cli.console import console, print_json
+from bot.cli.console import console, err_console, print_json
 from bot.cli.feedback import open_stores
+from bot.config import get_settings
 from bot.kpi.report import load_report
+from bot.variants.assign import Variants
+from bot.yaml_config import ConfigFileError
 
 DaysOpt = Annotated[int, typer.Option("--days", min=1, max=730, help="How many UTC days, ending today.")]
 
@@ -24,14 +27,11 @@ def report(
     html: Annotated[Path | None, typer.Option("--html", help="Write the dashboard as one static HTML file.")] = None,
 ) -> None:
     """Questions, answers, helpful rate (95% Wilson interval), abstentions, hand-offs and latency."""
+    if html is not None:
+        write_html(html, days)
+        return
     with open_stores() as stores:
         kpis = load_report(stores.kpis, days)
-        if html is not None:
-            from bot.web.dashboard import dashboard_data, render_static
-
-            html.write_text(render_static(dashboard_data(stores, kpis)), encoding="utf-8")
-            console.print(f"wrote {html}")
-            return
     if as_json:
         print_json(kpis.to_dict())
         return
@@ -41,6 +41,22 @@ def report(
     for doc, n in kpis.cited.most_common(10):
         cited.add_row(escape(doc), str(n), str(kpis.overdue.get(doc, 0)))
     console.print(cited)
+
+
+def write_html(path: Path, days: int) -> None:
+    """The /admin overview as one static file (exit 1 naming the file when VARIANTS_FILE is broken)."""
+    from bot.web.dashboard import gather, render_static
+
+    settings = get_settings()
+    try:
+        variants = Variants(settings.variants_file)
+    except ConfigFileError as exc:
+        err_console.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    with open_stores() as stores:
+        board = gather(settings, stores, variants, days)
+    path.write_text(render_static(board), encoding="utf-8")
+    console.print(f"wrote {path}", markup=False)
 
 
 def kpi_table(title: str, slices: dict, label: str) -> Table:

@@ -1,4 +1,4 @@
-"""The ASGI app `policybot serve` runs under uvicorn: Slack's endpoint, health check, metrics.
+"""The ASGI app `policybot serve` runs under uvicorn: Slack's endpoint, health check, metrics, /admin.
 
 Bolt's Starlette `SlackRequestHandler.handle` calls the synchronous `App.dispatch` inside the
 event loop, so one slow dispatch (Redis claim, a slash-command ack wait) would stall every other
@@ -17,10 +17,11 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from bot.slack.app import SlackApp
 from bot.slack.health import health
+from bot.web.admin import create_admin_app
 
 EVENTS_PATH = "/slack/events"
 
@@ -47,6 +48,7 @@ def create_web_app(slack: SlackApp) -> Starlette:
             Route(EVENTS_PATH, events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Mount("/admin", create_admin_app(slack.deps.settings, slack.deps.stores, variants=slack.deps.assist.variants)),
         ],
         lifespan=lifespan,
     )
