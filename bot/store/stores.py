@@ -13,6 +13,7 @@ from bot.store.audit import AuditLog
 from bot.store.claims import EventClaims
 from bot.store.erasure import forget_user
 from bot.store.feedback import FeedbackStore
+from bot.store.handoffs import Handoffs
 from bot.store.redis_conn import connect
 
 
@@ -25,6 +26,7 @@ class Stores:
     claims: EventClaims
     audit: AuditLog
     kpis: KpiStore
+    handoffs: Handoffs
 
     @classmethod
     def from_settings(cls, settings: Settings, redis: Redis | None = None) -> Stores:
@@ -40,6 +42,7 @@ class Stores:
             claims=EventClaims(redis, prefix, settings.event_dedup_ttl_s),
             audit=AuditLog(redis, prefix, settings.audit_retention_days),
             kpis=kpis,
+            handoffs=Handoffs(redis, prefix, kpis),
         )
 
     def forget_user(self, user: str) -> dict[str, int]:

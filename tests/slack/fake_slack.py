@@ -24,7 +24,7 @@ BOT_ID = "BPOLICYBOT"
 TEAM = "TNORTHWIND"
 
 _JSON_PARAMS = {"blocks", "attachments", "view", "prompts", "loading_messages", "metadata"}
-_CHANNEL = re.compile(r"^[CDG][A-Z0-9]{2,}$")
+_CHANNEL = re.compile(r"^([CDG][A-Z0-9]{2,}|#[a-z0-9._-]+)$")  # an id, or a "#name" (chat.postMessage takes both)
 
 
 @dataclass
@@ -156,6 +156,13 @@ class FakeSlack:
             {"user": BOT_USER, "bot_id": BOT_ID, "text": p.get("text", ""), "blocks": p.get("blocks") or [], **_thread(p)},
         )
         return {"ok": True, "channel": p["channel"], "ts": message["ts"], "message": message}
+
+    def api_chat_getPermalink(self, p: dict) -> dict:
+        return {
+            "ok": True,
+            "channel": p["channel"],
+            "permalink": f"https://northwind.slack.com/archives/{p['channel']}/p{p['message_ts'].replace('.', '')}",
+        }
 
     def api_chat_postEphemeral(self, p: dict) -> dict:
         if error := _invalid_message(p):
