@@ -8,9 +8,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import actions, app_home, assistant, commands, handoff, mentions, messages, reactions, shortcuts
+from bot.slack.listeners import actions, app_home, assistant, commands, mentions, messages, reactions, shortcuts
 
-MODULES = (mentions, messages, assistant, reactions, commands, actions, handoff, app_home, shortcuts)
+MODULES = (mentions, messages, assistant, reactions, commands, actions, app_home, shortcuts)
 
 # The Events API subscriptions these listeners need (the manifest's `bot_events`).
 EVENTS = sorted({event for module in MODULES for event in module.EVENTS})
