@@ -16,20 +16,20 @@ from bot.config import get_settings
 from bot.kpi.report import load_report
 from bot.variants.assign import CONTROL
 from bot.variants.compare import Comparison, compare_all
-from bot.variants.config import VariantsFile
+from bot.variants.config import TARGET_EFFECT, VariantsFile
 from bot.yaml_config import ConfigFileError, load_yaml_model
 
 variants_app = typer.Typer(help="A/B experiments on the answering settings (VARIANTS_FILE).", no_args_is_help=True)
 app.add_typer(variants_app, name="variants")
 
 
-def control_name() -> str:
-    """The control named by VARIANTS_FILE ("control" without one); exits 1 on a broken file."""
+def experiment() -> VariantsFile | None:
+    """VARIANTS_FILE validated (None without one); exits 1 naming the file and key when broken."""
     path = get_settings().variants_file
     if path is None:
-        return CONTROL
+        return None
     try:
-        return load_yaml_model(path, VariantsFile).control
+        return load_yaml_model(path, VariantsFile)
     except ConfigFileError as exc:
         err_console.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -41,16 +41,17 @@ def variants_report(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Each variant against the control: helpful-rate difference (95% CI, p), MDE, abstention and latency."""
-    control = control_name()
+    config = experiment()
+    control, target = (config.control, config.target_effect) if config else (CONTROL, TARGET_EFFECT)
     with open_stores() as stores:
-        comparisons = compare_all(load_report(stores.kpis, days).by_variant, control)
+        comparisons = compare_all(load_report(stores.kpis, days).by_variant, control, target)
     if as_json:
         print_json([{**c.__dict__, "verdict": c.verdict} for c in comparisons])
         return
     table = Table(
         "variant", "votes (control)", "helpful", "difference (95% CI)", "p", "MDE", "abstention Δ", "p50 latency Δ", "verdict"
     )
-    table.title = f"Variants against {control!r}, last {days} days"
+    table.title = f"Variants against {control!r}, last {days} days (a winner is called at the planned votes for ±{target:.0%})"
     for c in comparisons:
         table.add_row(
             escape(c.variant),
@@ -73,7 +74,7 @@ def check() -> None:
     if path is None:
         console.print("VARIANTS_FILE is not set: every answer uses the control")
         return
-    control_name()
+    experiment()
     console.print(f"{path}: valid")
 
 

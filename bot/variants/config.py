@@ -10,6 +10,7 @@ variants:
 rollout: {deep: 10}              # percent of eligible askers per variant; the rest get the control
 channels: []                     # only questions in these channel ids take part (empty: every channel)
 groups: []                       # only askers in these groups/audiences take part (empty: everyone)
+target_effect: 0.05              # smallest helpful-rate change worth detecting: sets the votes needed
 ```
 """
 
@@ -20,6 +21,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.core.overrides import AnswerOverrides
+
+TARGET_EFFECT = 0.05  # default smallest helpful-rate change worth detecting (5 points)
 
 
 class VariantSettings(BaseModel):
@@ -51,6 +54,7 @@ class VariantsFile(BaseModel):
     rollout: dict[str, float] = {}
     channels: list[str] = []
     groups: list[str] = []
+    target_effect: float = Field(TARGET_EFFECT, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> VariantsFile:

@@ -19,6 +19,7 @@ from bot.store.feedback import ReviewItem
 from bot.store.stores import Stores
 from bot.variants.assign import CONTROL, Variants
 from bot.variants.compare import Comparison, compare_all
+from bot.variants.config import TARGET_EFFECT
 from bot.web.index_health import IndexHealth, index_health
 
 HERE = Path(__file__).parent
@@ -60,7 +61,8 @@ def dashboard_data(
     kpis: KpiReport,
     *,
     index: IndexHealth | None = None,
-    control: str = "control",
+    control: str = CONTROL,
+    target_effect: float = TARGET_EFFECT,
     experiment: str | None = None,
     variants_error: str | None = None,
 ) -> Dashboard:
@@ -69,7 +71,7 @@ def dashboard_data(
         kpis=kpis,
         review=stores.feedback.review_queue(REVIEW_LIMIT),
         review_backlog=stores.redis.zcard(stores.feedback.keys.review),
-        comparisons=compare_all(kpis.by_variant, control),
+        comparisons=compare_all(kpis.by_variant, control, target_effect),
         control=control,
         index=index or IndexHealth(),
         variants_error=variants_error,
@@ -87,6 +89,7 @@ def gather(settings: Settings, stores: Stores, variants: Variants, days: int) ->
         load_report(stores.kpis, days),
         index=index_health(settings),
         control=config.control if config else CONTROL,
+        target_effect=config.target_effect if config else TARGET_EFFECT,
         experiment=config.experiment if config else None,
         variants_error=variants.error,
     )

@@ -136,7 +136,13 @@ def test_variant_overrides_reach_answering(kb_settings: Settings, stores: Stores
     assert outcome.variant == "strict" and outcome.result.kind == "abstain"
 
 
-def test_variants_report_calls_a_clear_winner_and_states_the_mde(stores: Stores, cli_settings: None) -> None:
+def test_variants_report_calls_a_clear_winner_and_states_the_mde(
+    stores: Stores, cli_settings: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "variants.yaml"
+    path.write_text("experiment: e\nvariants: {control: {}, deep: {}}\nrollout: {deep: 50}\ntarget_effect: 0.15\n")
+    monkeypatch.setenv("VARIANTS_FILE", str(path))
+    get_settings.cache_clear()
     rng = random.Random(5)
     for variant, rate in (("control", 0.60), ("deep", 0.80)):
         for i in range(400):
@@ -146,7 +152,7 @@ def test_variants_report_calls_a_clear_winner_and_states_the_mde(stores: Stores,
     assert result.exit_code == 0, result.output
     [deep] = json.loads(result.output)
     assert deep["variant"] == "deep" and deep["votes"] == 400 and deep["p_value"] < 0.001
-    assert deep["verdict"].startswith("better than control")
+    assert deep["verdict"].startswith("better than control") and 120 < deep["planned_votes"] < 200
     assert 0.05 < deep["mde"] < 0.12
 
 
@@ -171,6 +177,16 @@ def test_no_difference_is_not_called_and_textbook_sizes_match() -> None:
     # Textbook: 0.70 -> 0.75 at alpha 0.05 two-sided, power 0.8 needs ~1250 per arm (Cohen's h = 0.112).
     assert sample_size(0.70, 0.75) == pytest.approx(1250, abs=5)
     assert minimum_detectable_effect(0.70, 1250, 1250) == pytest.approx(0.05, abs=0.002)
+
+
+def test_no_winner_is_called_before_the_planned_votes() -> None:
+    control, variant = Counts(), Counts()
+    control.add("up", 140), control.add("down", 60), variant.add("up", 170), variant.add("down", 30)  # p < 0.001
+    early = compare("b", variant, control, target_effect=0.05)
+    assert early.p_value is not None and early.p_value < 0.001
+    assert early.planned_votes == sample_size(0.70, 0.75)
+    assert early.verdict == f"collecting votes: 200 of {early.planned_votes} per arm"
+    assert compare("b", variant, control).verdict.startswith("better")  # without a plan, p alone
 
 
 class _Identity:
