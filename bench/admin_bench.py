@@ -17,6 +17,8 @@ import time
 import uuid
 
 import httpx
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from bot.config import Settings
 from bot.store.stores import Stores
@@ -83,7 +85,7 @@ def run(settings: Settings, days: int, channels: int, loads: int, browser: bool)
         seed_history(stores.kpis, days=days, channels=names, variants=VARIANTS)
     seeded_s = time.perf_counter() - t0
     keys, fields, memory = kpi_memory(stores)
-    server = Uvicorn(create_admin_app(settings, stores))
+    server = Uvicorn(Starlette(routes=[Mount("/admin", create_admin_app(settings, stores))]))  # as bot/slack/web.py mounts it
     try:
         http_ms = timed_loads(server.url, loads)
         page_ms = browser_loads(server.url, loads) if browser else []

@@ -9,9 +9,10 @@ interpolation inside the bucket, as Prometheus' `histogram_quantile` does.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from statsmodels.stats.proportion import proportion_confint
 
@@ -28,6 +29,14 @@ class Counts:
     counters: Counter[str] = field(default_factory=Counter)
     latency: list[int] = field(default_factory=lambda: [0] * (len(k.LATENCY_BUCKETS_MS) + 1))
     resolve: list[int] = field(default_factory=lambda: [0] * (len(k.RESOLVE_BUCKETS_H) + 1))
+
+    @classmethod
+    def of(cls, sums: Mapping[str, int]) -> Counts:
+        """Counts from metric -> count sums."""
+        counts = cls()
+        for metric, n in sums.items():
+            counts.add(metric, n)
+        return counts
 
     def add(self, metric: str, n: int) -> None:
         name, _, index = metric.partition(":")
@@ -135,41 +144,47 @@ class KpiReport:
 
     @classmethod
     def from_days(cls, raw: Mapping[str, Mapping[str, int]]) -> KpiReport:
-        """Aggregate `KpiStore.days` output."""
-        daily = {day: Counts() for day in raw}
-        by_channel: dict[str, Counts] = {}
-        by_variant: dict[str, Counts] = {}
-        total = Counts()
-        cited: Counter[str] = Counter()
-        overdue: Counter[str] = Counter()
+        """Aggregate `KpiStore.days` output (sums per slice first: a 90-day history has ~10^5 fields)."""
+        daily: dict[str, Counter[str]] = {}
+        by_channel: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        by_variant: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        docs: dict[str, Counter[str]] = {k.CITED: Counter(), k.OVERDUE: Counter()}
         for day, fields in raw.items():
+            day_sum: Counter[str] = Counter()
             for name, n in fields.items():
                 metric, channel, variant = name.split(k.SEP, 2)
-                kind, _, doc = metric.partition(":")
-                if kind == k.CITED:
-                    cited[doc] += n
+                if channel == k.ALL and variant == k.ALL:  # day-level document counts
+                    kind, _, doc = metric.partition(":")
+                    docs[kind][doc] += n
                     continue
-                if kind == k.OVERDUE:
-                    overdue[doc] += n
-                    continue
-                for counts in (
-                    daily[day],
-                    total,
-                    by_channel.setdefault(channel, Counts()),
-                    by_variant.setdefault(variant, Counts()),
-                ):
-                    counts.add(metric, n)
-        return cls(list(raw), daily, by_channel, by_variant, total, cited, overdue)
+                day_sum[metric] += n
+                by_channel[channel][metric] += n
+                by_variant[variant][metric] += n
+            daily[day] = day_sum
+        total = sum(daily.values(), Counter())
+        return cls(
+            days=list(raw),
+            daily={day: Counts.of(sums) for day, sums in daily.items()},
+            by_channel={c: Counts.of(sums) for c, sums in by_channel.items()},
+            by_variant={v: Counts.of(sums) for v, sums in by_variant.items()},
+            total=Counts.of(total),
+            cited=docs[k.CITED],
+            overdue=docs[k.OVERDUE],
+        )
+
+    @cached_property
+    def daily_summaries(self) -> dict[str, dict[str, object]]:
+        return {day: self.daily[day].summary() for day in self.days}
 
     def trend(self, metric: str) -> list[object]:
         """One summary value per day (e.g. "questions", "helpful_rate")."""
-        return [self.daily[day].summary()[metric] for day in self.days]
+        return [self.daily_summaries[day][metric] for day in self.days]
 
     def to_dict(self, top: int = 10) -> dict[str, object]:
         return {
             "days": self.days,
             "total": self.total.summary(),
-            "daily": {day: self.daily[day].summary() for day in self.days},
+            "daily": self.daily_summaries,
             "by_channel": {c: v.summary() for c, v in sorted(self.by_channel.items())},
             "by_variant": {v: c.summary() for v, c in sorted(self.by_variant.items())},
             "most_cited": self.cited.most_common(top),

@@ -97,14 +97,13 @@ def gather(settings: Settings, stores: Stores, variants: Variants, days: int) ->
 
 def charts(kpis: KpiReport) -> dict[str, Any]:
     """The series the charts draw, one value per day (None where a day has no data)."""
-    ci = [kpis.daily[d].helpful_ci for d in kpis.days]
     return {
         "days": kpis.days,
         "questions": [{"label": d, "data": kpis.trend(d)} for d in ("answered", "abstained", "private", "refused", "error")],
         "helpful": {
             "rate": kpis.trend("helpful_rate"),
-            "low": [round(c[0], 4) if c else None for c in ci],
-            "high": [round(c[1], 4) if c else None for c in ci],
+            "low": [ci[0] if ci else None for ci in kpis.trend("helpful_ci")],
+            "high": [ci[1] if ci else None for ci in kpis.trend("helpful_ci")],
         },
         "latency": {"p50": kpis.trend("latency_p50_ms"), "p95": kpis.trend("latency_p95_ms")},
         "handoffs": kpis.trend("handoffs"),
