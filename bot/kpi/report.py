@@ -1,4 +1,4 @@
-"""KPIs computed from the day hashes of `bot.kpi.store`: per day, per channel, per variant.
+"""KPIs computed from the day hashes of `bot.store.kpis`: per day, per channel, per variant.
 
 Rates: helpful rate = 👍 / (👍 + 👎) with its Wilson score interval (Wilson 1927; statsmodels
 `proportion_confint(method="wilson")`), 👎 rate = 👎 per delivered answer, abstention rate =
@@ -16,7 +16,7 @@ from functools import cached_property
 
 from statsmodels.stats.proportion import proportion_confint
 
-from bot.kpi import store as k
+from bot.store import kpis as k
 
 CONFIDENCE = 0.95
 DECISIONS = ("answered", "abstained", "private", "refused", "error")

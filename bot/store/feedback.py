@@ -13,9 +13,9 @@ from pydantic import BaseModel
 from redis import Redis
 from redis.client import Pipeline
 
-from bot.kpi.store import REVIEW_OPENED, KpiStore
 from bot.store.answers import AnswerRecord, AnswerStore
 from bot.store.keys import Keys, expire_no_earlier, ref
+from bot.store.kpis import REVIEW_OPENED, KpiStore
 from bot.store.redis_conn import degrade
 
 VOTE_FIELD = {1: "votes:up", -1: "votes:down"}  # stats hash fields

@@ -5,9 +5,9 @@ from __future__ import annotations
 from redis import Redis
 from redis.client import Pipeline
 
-from bot.kpi.store import HANDOFF, KpiStore
 from bot.store.answers import AnswerRecord
 from bot.store.keys import Keys, ref
+from bot.store.kpis import HANDOFF, KpiStore
 
 
 class Handoffs:

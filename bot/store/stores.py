@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from redis import Redis
 
 from bot.config import Settings
-from bot.kpi.store import KpiStore
 from bot.store.answers import AnswerStore
 from bot.store.audit import AuditLog
 from bot.store.claims import EventClaims
 from bot.store.erasure import forget_user
 from bot.store.feedback import FeedbackStore
 from bot.store.handoffs import Handoffs
+from bot.store.kpis import KpiStore
 from bot.store.redis_conn import connect
 
 

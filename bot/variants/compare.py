@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from bot.kpi import store as k
 from bot.kpi.report import Counts
+from bot.store import kpis as k
 
 ALPHA = 0.05
 POWER = 0.8

@@ -7,8 +7,8 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.kpi import store as k
-from bot.kpi.store import KpiStore
+from bot.store import kpis as k
+from bot.store.kpis import KpiStore
 
 HELPFUL = {"control": 0.70, "deep": 0.75, "llm": 0.72}
 

@@ -18,7 +18,7 @@ from bot.core.asking import Asker, Delivery, Outcome, Place, Question
 from bot.core.principals import principals_of
 from bot.core.results import AnswerResult, Source
 from bot.kpi.report import KpiReport, load_report, quantile
-from bot.kpi.store import LATENCY_BUCKETS_MS, KpiStore, day_of
+from bot.store.kpis import LATENCY_BUCKETS_MS, KpiStore, day_of
 from bot.store.stores import Stores
 from tests.kpi.conftest import seed_answer
 

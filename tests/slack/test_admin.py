@@ -130,6 +130,7 @@ def browser():
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    driver.implicitly_wait(10)  # elements of a page still loading after a click
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
@@ -150,6 +151,14 @@ def browser_sign_in(driver, url: str) -> None:
     driver.find_element(By.ID, "username").send_keys(USER)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(driver, lambda d: d.current_url.endswith("/admin/"))
+
+
+def wait_for(driver, condition) -> None:
+    """Wait until `condition(driver)` holds: a click starts a navigation and returns at once."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, 30).until(condition)
 
 
 CHART_DATA = """
@@ -209,7 +218,7 @@ def test_a_forged_form_is_rejected_in_the_browser(page) -> None:
     driver.find_element(By.ID, "note-1").send_keys("forged")
     driver.execute_script("document.querySelector('form.resolve input[name=csrf_token]').value = 'forged-token'")
     driver.find_element(By.CSS_SELECTOR, "form.resolve button[type=submit]").click()
-    assert CSRF_FAILED in driver.find_element(By.TAG_NAME, "body").text
+    wait_for(driver, lambda d: CSRF_FAILED in d.find_element(By.TAG_NAME, "body").text)
     assert len(bot.stores.feedback.review_queue()) == 3
     driver.save_screenshot(str(ARTIFACTS / "admin-csrf-rejected.png"))
 
