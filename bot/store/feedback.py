@@ -84,8 +84,8 @@ class FeedbackStore:
             record = AnswerRecord.model_validate_json(raw)
             created_at = record.created_at
             pipe.multi()
-            kpi = {"at": created_at, "channel": record.channel, "variant": record.variant}
-            self.kpis.vote_change(pipe, old=old, new=new, **kpi)
+            channel, variant = record.channel, record.variant
+            self.kpis.vote_change(pipe, old=old, new=new, at=created_at, channel=channel, variant=variant)
             if new is None:
                 pipe.hdel(votes_key, user)
                 pipe.srem(k.user_votes(user), answer_ref)
@@ -102,11 +102,11 @@ class FeedbackStore:
             if down_before == 0 and down_after > 0:
                 pipe.zadd(k.negative, {answer_ref: created_at})
                 pipe.zadd(k.review, {answer_ref: created_at})
-                self.kpis.incr(pipe, REVIEW_OPENED, **kpi)
+                self.kpis.incr(pipe, REVIEW_OPENED, at=created_at, channel=channel, variant=variant)
             elif down_before > 0 and down_after == 0:
                 pipe.zrem(k.negative, answer_ref)
                 pipe.zrem(k.review, answer_ref)
-                self.kpis.incr(pipe, REVIEW_OPENED, by=-1, **kpi)
+                self.kpis.incr(pipe, REVIEW_OPENED, at=created_at, channel=channel, variant=variant, by=-1)
             return True
 
         return self.redis.transaction(change, answer_key, votes_key, value_from_callable=True)

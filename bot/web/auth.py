@@ -47,7 +47,7 @@ class AdminAuth:
         s = self.settings
         name_ok = self.password_login and hmac.compare_digest(username.encode(), (s.admin_username or "").encode())
         try:
-            return _hasher.verify(s.admin_password_hash if name_ok else _DUMMY_HASH, password) and name_ok
+            return _hasher.verify((s.admin_password_hash if name_ok else None) or _DUMMY_HASH, password) and name_ok
         except (VerificationError, InvalidHashError):
             return False
 
@@ -71,7 +71,9 @@ def csrf_token(request: Request) -> str:
 def csrf_ok(request: Request, sent: object) -> bool:
     """True when a form sent this session's token."""
     expected = request.session.get(CSRF)
-    return bool(expected) and isinstance(sent, str) and hmac.compare_digest(sent.encode(), expected.encode())
+    if not isinstance(expected, str) or not expected or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(sent.encode(), expected.encode())
 
 
 def sign_in(request: Request, user: str) -> None:

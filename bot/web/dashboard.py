@@ -52,8 +52,8 @@ class Dashboard:
     @property
     def channels(self) -> list[tuple[str, dict[str, Any]]]:
         """The busiest channels first."""
-        rows = [(c, v.summary()) for c, v in self.kpis.by_channel.items() if c]
-        return sorted(rows, key=lambda row: -row[1]["questions"])[:TOP_CHANNELS]
+        busiest = sorted(((c, v) for c, v in self.kpis.by_channel.items() if c), key=lambda item: -item[1]["questions"])
+        return [(c, v.summary()) for c, v in busiest[:TOP_CHANNELS]]
 
 
 def dashboard_data(
@@ -97,13 +97,14 @@ def gather(settings: Settings, stores: Stores, variants: Variants, days: int) ->
 
 def charts(kpis: KpiReport) -> dict[str, Any]:
     """The series the charts draw, one value per day (None where a day has no data)."""
+    ci = [kpis.daily[d].helpful_ci for d in kpis.days]
     return {
         "days": kpis.days,
         "questions": [{"label": d, "data": kpis.trend(d)} for d in ("answered", "abstained", "private", "refused", "error")],
         "helpful": {
             "rate": kpis.trend("helpful_rate"),
-            "low": [ci[0] if ci else None for ci in kpis.trend("helpful_ci")],
-            "high": [ci[1] if ci else None for ci in kpis.trend("helpful_ci")],
+            "low": [round(c[0], 4) if c else None for c in ci],
+            "high": [round(c[1], 4) if c else None for c in ci],
         },
         "latency": {"p50": kpis.trend("latency_p50_ms"), "p95": kpis.trend("latency_p95_ms")},
         "handoffs": kpis.trend("handoffs"),
