@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     # --- company data and channel policy (validated YAML files) --------------------------
     company_file: Path | None = None  # None: KNOWLEDGE_DIR/company.yaml (see bot/company.py)
     channels_file: Path | None = None  # per-channel policy (see bot/channels.py); None: defaults
+    variants_file: Path | None = None  # A/B experiment and rollout (see bot/variants/config.py); None: no experiment
 
     # --- storage locations -------------------------------------------------------------
     data_dir: Path = Field(default=Path(".policybot"), validation_alias=_env("POLICYBOT_DATA_DIR", "data_dir"))
@@ -86,6 +87,17 @@ class Settings(BaseSettings):
     verified_threshold: float = 0.94  # cosine similarity for serving a verified answer; see bot/review/verified.py
     gap_distance: float = 0.65  # cosine distance at which gap clustering stops merging; bench/gap_clustering.py
     review_channel: str | None = None  # channel id for review cards when neither the document nor the channel names one
+    kpi_retention_days: int = 730  # day-bucketed KPI counters (no question text) outlive the answers
+
+    # --- admin dashboard (/admin, bot/web/admin.py) -----------------------------------
+    admin_username: str | None = None
+    admin_password_hash: str | None = None  # an argon2 hash: `policybot admin hash-password`
+    admin_session_secret: str | None = None  # signs the session cookie; /admin is off without it
+    admin_sso_header: str | None = None  # trust this request header's user (set by a sign-in proxy); off unless set
+    admin_sso_users: list[str] = []  # with ADMIN_SSO_HEADER: who may use /admin (empty: whoever the proxy lets in)
+    admin_cookie_secure: bool = True  # session cookie over HTTPS only; False only for local http
+    admin_session_hours: float = 8.0
+    admin_days: int = 90  # days of KPI history the dashboard shows
 
     # --- PII ---------------------------------------------------------------------------
     pii_enabled: bool = True
@@ -104,8 +116,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _paths_from_project_root(self) -> Settings:
         self.data_dir, self.knowledge_dir = (resolve_setting_path(p, PROJECT_ROOT) for p in (self.data_dir, self.knowledge_dir))
-        self.company_file, self.channels_file = (
-            resolve_setting_path(p, PROJECT_ROOT) if p is not None else None for p in (self.company_file, self.channels_file)
+        self.company_file, self.channels_file, self.variants_file = (
+            resolve_setting_path(p, PROJECT_ROOT) if p is not None else None
+            for p in (self.company_file, self.channels_file, self.variants_file)
         )
         return self
 

@@ -27,6 +27,7 @@ from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
 from bot.config import Settings
 from bot.core.chunks import chunk_body, is_overdue
+from bot.core.overrides import AnswerOverrides
 from bot.core.principals import EVERYONE, Principals, principals_of
 from bot.core.results import AnswerResult, Source, Turn
 from bot.governance.sanitize import sanitize_question
@@ -54,6 +55,7 @@ class _State:
     filters: Mapping[str, object]
     timings: dict[str, float] = field(default_factory=dict)
     contact: str = ""
+    overrides: AnswerOverrides = field(default_factory=AnswerOverrides)
     query: str = ""
     result: AnswerResult | None = None
     search: SearchResult | None = None
@@ -108,9 +110,12 @@ class PolicyService:
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         contact: str | None = None,
+        overrides: AnswerOverrides | None = None,
     ) -> AnswerResult:
         """The answer to a cleaned `question`; see `ask_with_search`."""
-        return self.ask_with_search(question, history=history, principals=principals, filters=filters, contact=contact)[0]
+        return self.ask_with_search(
+            question, history=history, principals=principals, filters=filters, contact=contact, overrides=overrides
+        )[0]
 
     def ask_with_search(
         self,
@@ -120,12 +125,13 @@ class PolicyService:
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         contact: str | None = None,
+        overrides: AnswerOverrides | None = None,
     ) -> tuple[AnswerResult, SearchResult | None]:
         """The answer and the search behind it (`search_depth` chunks ranked; None if none ran).
 
         `principals`: what the asker may see (both searches are filtered by it); `contact`: where to
         send the asker when we abstain and no relevant document names its owner (default: the
-        company's fallback channel).
+        company's fallback channel); `overrides`: answering settings an experiment variant changes.
         """
         started = time.perf_counter()
         state = _State(
@@ -134,6 +140,7 @@ class PolicyService:
             principals=principals,
             filters=filters or {},
             contact=contact or self.company.contacts.fallback_channel,
+            overrides=overrides or AnswerOverrides(),
         )
         result: AnswerResult = self.chain.invoke(state)
         elapsed = time.perf_counter() - started
@@ -201,7 +208,7 @@ class PolicyService:
     def _retrieve(self, state: _State) -> _State:
         if state.result is not None:
             return state
-        searcher = self._searcher()
+        searcher = self._searcher(state.overrides)
         if searcher is None:
             where = index_location(self.settings, self.collection_name)
             state.result = AnswerResult(
@@ -209,7 +216,8 @@ class PolicyService:
             )
             return state
         query = expand_query(state.query, self.company.synonyms)
-        search = searcher.search(query, self.search_depth, principals=state.principals, filters=state.filters, today=self.today())
+        depth = max(self.search_depth, state.overrides.retrieval_k or 0)
+        search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
@@ -220,16 +228,19 @@ class PolicyService:
         t0 = time.perf_counter()
         search = state.search
         assert search is not None  # _retrieve ran, or state.result was set
-        hits: list[Hit] = search.hits[: self.settings.retrieval_k]
+        o = state.overrides
+        hits: list[Hit] = search.hits[: o.retrieval_k or self.settings.retrieval_k]
         request = DraftRequest(state.question, state.query, state.history, hits, search.query_embedding)
         quotes = self.extractive.draft(request)
         conf = confidence(state.query, search, evidence_of(quotes.cited), corpus_stats(self._bm25), self.company.synonyms)
-        if conf < self.abstain_threshold or not quotes.text:
+        threshold = o.abstain_threshold if o.abstain_threshold is not None else self.abstain_threshold
+        if conf < threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:
-            draft = quotes if self.answerer is self.extractive else self.answerer.draft(request)
+            answerer = self.extractive if o.answerer == "extractive" else self.answerer
+            draft = quotes if answerer is self.extractive else answerer.draft(request)
             if draft.text:
-                result = self._result(state, draft, conf, self.answerer)
+                result = self._result(state, draft, conf, answerer)
             elif draft.declined:  # a fault, not "not covered": the quotes answer instead
                 result = self._result(state, quotes, conf, self.extractive, fallback=draft.declined)
             else:
@@ -264,8 +275,8 @@ class PolicyService:
             confidence=conf,
         )
 
-    def _searcher(self) -> HybridSearcher | None:
-        """The searcher over the current BM25 twin; reloaded when ingestion rewrote it."""
+    def _searcher(self, overrides: AnswerOverrides | None = None) -> HybridSearcher | None:
+        """The searcher over the current BM25 twin (reloaded when ingestion rewrote it), with `overrides`."""
         path = bm25_dir(self.settings, self.collection_name) / "chunks.jsonl"
         try:
             mtime = path.stat().st_mtime
@@ -279,13 +290,15 @@ class PolicyService:
             self._collection = self._collection or open_collection(self.settings, self.collection_name)
         if bm25 is None or not len(bm25):
             return None
-        s = self.settings
+        s, o = self.settings, overrides or AnswerOverrides()
         return HybridSearcher(
             self._collection,
             bm25,
             self.embeddings,
-            candidate_k=s.candidate_k,
-            rrf_k=s.rrf_k,
+            candidate_k=o.candidate_k or s.candidate_k,
+            rrf_k=o.rrf_k or s.rrf_k,
+            dense_weight=o.dense_weight if o.dense_weight is not None else 1.0,
+            bm25_weight=o.bm25_weight if o.bm25_weight is not None else 1.0,
             max_per_section=s.max_chunks_per_section,
         )
 

@@ -10,6 +10,7 @@ from bot.governance.pii import get_masker
 from bot.governance.sensitive import SensitiveDetector
 from bot.review.verified import VerifiedLookup
 from bot.store.stores import Stores
+from bot.variants.assign import Variants
 
 
 def build_assist(
@@ -31,4 +32,5 @@ def build_assist(
         masker=masker or get_masker(settings),
         stores=stores,
         verified=VerifiedLookup(stores.verified, service.embeddings, settings.verified_threshold),
+        variants=Variants(settings.variants_file),
     )

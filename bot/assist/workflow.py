@@ -18,9 +18,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.answer.service import PolicyService
 from bot.assist.focus import focus
@@ -28,6 +29,7 @@ from bot.company import CompanyProfile
 from bot.config import Settings
 from bot.core.asking import Decision, Delivery, Outcome, Question
 from bot.core.masking import Masker
+from bot.core.overrides import AnswerOverrides
 from bot.core.principals import Principals, can_see
 from bot.core.results import AnswerKind, AnswerResult
 from bot.governance.sanitize import sanitize_question
@@ -36,6 +38,7 @@ from bot.review.verified import VerifiedLookup
 from bot.store.answers import AnswerRecord
 from bot.store.audit import AuditEntry
 from bot.store.stores import Stores
+from bot.variants.assign import Assignment, Variants
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ class Assist:
     masker: Masker
     stores: Stores
     verified: VerifiedLookup | None = None  # reviewers' verified answers, served before the service
+    variants: Variants = field(default_factory=lambda: Variants(None))  # VARIANTS_FILE experiments
 
     def ask(self, question: Question) -> Outcome:
         """Answer and route `question`. Raises only on a failure of the answering pipeline itself."""
@@ -66,7 +70,13 @@ class Assist:
         stored = self.masker.mask(clean)
         if len(question.text) > self.settings.question_refuse_chars:
             return self._refuse_too_long(question, stored)
-        outcome = self._route(question, clean, stored)
+        assignment = self.variants.assign(
+            workspace=question.asker.workspace,
+            user=question.asker.user,
+            channel=question.place.channel,
+            groups=question.asker.principals,
+        )
+        outcome = dataclasses.replace(self._route(question, clean, stored, assignment), variant=assignment.variant)
         if truncated:
             notice = self.company.replies.truncated.format(limit=self.settings.max_question_chars)
             outcome.result.answer = f"{outcome.result.answer}\n\n{notice}"
@@ -79,6 +89,7 @@ class Assist:
         `time.perf_counter()` when the question arrived (for the recorded latency).
         """
         result = outcome.result
+        latency_ms = _ms(started) if started is not None else result.timings_ms.get("total", 0.0)
         if result.kind in ("answer", "abstain", "greeting"):
             self.stores.answers.save(
                 AnswerRecord(
@@ -93,23 +104,37 @@ class Assist:
                     confidence=result.confidence,
                     answerer=result.answerer,
                     fallback_reason=result.fallback_reason,
-                    latency_ms=_ms(started) if started is not None else result.timings_ms.get("total", 0.0),
+                    latency_ms=latency_ms,
                     private=question.place.private or outcome.visibility != "public",
+                    variant=outcome.variant,
                 )
             )
+        self.stores.kpis.record_answer(
+            at=time.time(),
+            channel=question.place.channel,
+            variant=outcome.variant,
+            decision=outcome.decision,
+            abstained=result.kind == "abstain",
+            latency_ms=latency_ms if result.kind in ("answer", "abstain") else None,
+            cited=[s.doc_id for s in result.sources],
+            overdue=[s.doc_id for s in result.sources if s.overdue],
+        )
         self._audit(question, outcome.stored_question, outcome.decision, outcome.principals, result)
 
     def record_error(self, question: Question) -> None:
         """Audit a question whose answering failed (the surface apologised)."""
         clean, _ = sanitize_question(question.text, self.settings.max_question_chars)
         self._audit(question, self.masker.mask(clean), "error", question.asker.principals, None)
+        kpi = {"channel": question.place.channel, "variant": Assignment().variant, "abstained": False, "latency_ms": None}
+        self.stores.kpis.record_answer(at=time.time(), decision="error", **kpi)
 
     # --- steps -------------------------------------------------------------------------
-    def _route(self, question: Question, clean: str, stored: str) -> Outcome:
+    def _route(self, question: Question, clean: str, stored: str, assignment: Assignment) -> Outcome:
         asker, place = question.asker, question.place
         contact = place.policy.contact_channel
         text = focus(clean)
-        result = self._answer(text, question, asker.principals, contact)
+        overrides = assignment.overrides
+        result = self._answer(text, question, asker.principals, contact, overrides)
         answered = result.kind in ("answer", "abstain")
         sensitive = self.sensitive.check(result.question) if answered else None
         restricted = any(not can_see(s.audience, place.readers) for s in result.sources)
@@ -117,17 +142,20 @@ class Assist:
             return self._outcome(result, asker.principals, stored, private=True, sensitive=sensitive, place_private=place.private)
         needs_recompute = asker.principals != place.readers and answered and not _quotes_only(result)
         if needs_recompute:
-            result = self._answer(text, question, place.readers, contact)
+            result = self._answer(text, question, place.readers, contact, overrides)
             return self._outcome(result, place.readers, stored, ephemeral=place.policy.visibility == "ephemeral")
         return self._outcome(
             result, asker.principals, stored, ephemeral=not place.private and place.policy.visibility == "ephemeral"
         )
 
-    def _answer(self, text: str, question: Question, principals: Principals, contact: str | None) -> AnswerResult:
-        """A verified answer `principals` may see if one matches, else the service's answer."""
+    def _answer(
+        self, text: str, question: Question, principals: Principals, contact: str | None, overrides: AnswerOverrides | None
+    ) -> AnswerResult:
+        """A verified answer `principals` may see if one matches, else the service's answer (with the
+        asker's variant's overrides)."""
         if self.verified is not None and (hit := self.verified.match(text, principals)):
             return hit[0].result(text, hit[1])
-        return self.service.ask(text, history=question.history, principals=principals, contact=contact)
+        return self.service.ask(text, history=question.history, principals=principals, contact=contact, overrides=overrides)
 
     def _outcome(
         self,

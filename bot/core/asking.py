@@ -27,6 +27,7 @@ class Asker:
     user: str
     principals: Principals  # what the asker may see
     guest: bool = False
+    workspace: str = ""  # Slack team id (part of the experiment assignment hash; one workspace: "")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Outcome:
     contacts: str | None = None  # confidential contacts to show (sensitive questions)
     private_note: str | None = None  # what the channel sees when the answer went privately
     sensitive_topic: str | None = None
+    variant: str = "control"  # the experiment variant that answered (bot/variants)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ MAX_TEXT_CHARS = 4000
 MAX_CONTEXT_CHARS = 2000  # a context element's text limit
 
 RATING_HINT = "React with 👍 or 👎 to rate this answer"
+HANDOFF_LABEL = "Still need help?"
 NOT_ANSWERED_YET = "I haven't answered you in this channel yet."
 SOURCES_GONE = "I can't find the sources of that answer any more (answers are kept for a limited time)."
 SOURCES_HIDDEN = "{n} of the sources of that answer are limited to an audience you're not in, so I can't show them."
@@ -83,6 +84,7 @@ def answer_message(
             tail.append(_context("🔒 This answer cites a policy with a limited audience — please don't forward it."))
         tail.append(sources_button())
     if result.kind in ("answer", "abstain"):
+        _add_button(tail, handoff_button())
         tail.append(_context(RATING_HINT))
     text = result.answer + (f"\n\nIf you'd like to talk to someone confidentially: {contacts}" if contacts else "")
     return Message(text=to_plain(text, MAX_TEXT_CHARS), blocks=fit(body, tail))
@@ -115,6 +117,24 @@ def sources_button() -> dict:
             }
         ],
     }
+
+
+def handoff_button() -> dict:
+    """ "Still need help?": hands the question to the owning team (bot/slack/handoff.py)."""
+    return {
+        "type": "button",
+        "action_id": ids.HANDOFF_BUTTON,
+        "text": {"type": "plain_text", "text": HANDOFF_LABEL},
+        "value": "handoff",
+    }
+
+
+def _add_button(tail: list[dict], button: dict) -> None:
+    """Put `button` in the actions block ending `tail`, or in a new one."""
+    if tail and tail[-1]["type"] == "actions":
+        tail[-1]["elements"].append(button)
+    else:
+        tail.append({"type": "actions", "elements": [button]})
 
 
 def citations_message(sources: Sequence[Source], *, heading: str) -> Message:

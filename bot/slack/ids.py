@@ -7,6 +7,7 @@ renamed button or command cannot silently stop matching.
 from __future__ import annotations
 
 SOURCES_BUTTON = "policybot_show_sources"  # action id of the "Sources" button under an answer
+HANDOFF_BUTTON = "policybot_still_need_help"  # action id of the "Still need help?" button under an answer
 HOME_VIEW = "policybot_home"  # callback id of the App Home view
 
 SOURCES_COMMAND = "/policy-sources"

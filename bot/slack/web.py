@@ -1,4 +1,4 @@
-"""The ASGI app `policybot serve` runs under uvicorn: Slack's endpoint, health check, metrics.
+"""The ASGI app `policybot serve` runs under uvicorn: Slack's endpoint, health check, metrics, /admin.
 
 Bolt's Starlette `SlackRequestHandler.handle` calls the synchronous `App.dispatch` inside the
 event loop, so one slow dispatch (Redis claim, a slash-command ack wait) would stall every other
@@ -19,11 +19,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from bot.slack.app import SlackApp
 from bot.slack.health import health
 from bot.slack.intake import Rejection, check
+from bot.web.admin import create_admin_app
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def create_web_app(slack: SlackApp) -> Starlette:
             Route(EVENTS_PATH, events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Mount("/admin", create_admin_app(slack.deps.settings, slack.deps.stores, variants=slack.deps.assist.variants)),
         ],
         lifespan=lifespan,
     )

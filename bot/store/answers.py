@@ -36,6 +36,8 @@ class AnswerRecord(BaseModel):
     latency_ms: float = 0.0
     created_at: float = Field(default_factory=time.time)
     private: bool = False
+    variant: str = "control"  # the experiment variant that answered (bot/variants)
+    escalated: bool = False  # the asker pressed "Still need help?" (hand-off to a human)
 
     @property
     def ref(self) -> str:

@@ -20,6 +20,7 @@ from redis.client import Pipeline
 
 from bot.store.answers import AnswerRecord, AnswerStore
 from bot.store.keys import Keys, expire_no_earlier, ref
+from bot.store.kpis import REVIEW_OPENED, KpiStore
 from bot.store.redis_conn import degrade, text, texts, transaction
 
 VOTE_FIELD = {1: "votes:up", -1: "votes:down"}  # stats hash fields
@@ -58,12 +59,21 @@ class DocumentFeedback(BaseModel):
 
 
 class FeedbackStore:
-    """Votes and reviews over `answers`; registers itself to apply pending votes on each save."""
+    """Votes and reviews over `answers`; registers itself to apply pending votes on each save.
+    Votes and reviews also move the day-bucketed KPIs (`kpis`)."""
 
-    def __init__(self, redis: Redis, prefix: str, answers: AnswerStore, pending_ttl_s: int = PENDING_VOTE_TTL_S) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        answers: AnswerStore,
+        kpis: KpiStore | None = None,
+        pending_ttl_s: int = PENDING_VOTE_TTL_S,
+    ) -> None:
         self.redis = redis
         self.answers = answers
         self.keys = Keys(prefix)
+        self.kpis = kpis or KpiStore(redis, prefix)
         self.pending_ttl_s = pending_ttl_s
         answers.after_save.append(self.apply_pending)
 
@@ -133,12 +143,15 @@ class FeedbackStore:
             down_before = sum(v < 0 for v in votes.values())
             down_after = down_before - (old == -1) + (target == -1)
             expires_at = pipe.expiretime(answer_key)
-            created_at = AnswerRecord.model_validate_json(raw).created_at
+            record = AnswerRecord.model_validate_json(raw)
+            created_at = record.created_at
             pipe.multi()
             if pending is not None:
                 pipe.hdel(pending_key, user)
             if old == target:
                 return True
+            channel, variant = record.channel, record.variant
+            self.kpis.vote_change(pipe, old=old, new=target, at=created_at, channel=channel, variant=variant)
             if target is None:
                 pipe.hdel(votes_key, user)
                 pipe.srem(k.user_votes(user), answer_ref)
@@ -155,9 +168,11 @@ class FeedbackStore:
             if down_before == 0 and down_after > 0:
                 pipe.zadd(k.negative, {answer_ref: created_at})
                 pipe.zadd(k.review, {answer_ref: created_at})
+                self.kpis.incr(pipe, REVIEW_OPENED, at=created_at, channel=channel, variant=variant)
             elif down_before > 0 and down_after == 0:
                 pipe.zrem(k.negative, answer_ref)
                 pipe.zrem(k.review, answer_ref)
+                self.kpis.incr(pipe, REVIEW_OPENED, at=created_at, channel=channel, variant=variant, by=-1)
             return True
 
         return transaction(self.redis, change, answer_key, votes_key, pending_key)
@@ -214,9 +229,13 @@ class FeedbackStore:
 
         def close(pipe: Pipeline) -> bool:
             score = pipe.zscore(k.review, r)
-            if score is None or not pipe.exists(k.answer(r)):
+            raw = pipe.hget(k.answer(r), "record")
+            if score is None or raw is None:
                 return False
+            record = AnswerRecord.model_validate_json(raw)
+            hours = (resolution.resolved_at - record.created_at) / 3600
             pipe.multi()
+            self.kpis.resolved(pipe, at=record.created_at, channel=record.channel, variant=record.variant, hours=hours)
             pipe.zrem(k.review, r)
             pipe.zadd(k.resolved, {r: score})
             pipe.hset(k.answer(r), "resolution", resolution.model_dump_json())  # expires with the answer

@@ -29,7 +29,7 @@ BOT_ID = "BPOLICYBOT"
 TEAM = "TNORTHWIND"
 
 _JSON_PARAMS = {"blocks", "attachments", "view", "prompts", "loading_messages", "metadata"}
-_CHANNEL = re.compile(r"^[CDG][A-Z0-9]{2,}$")
+_CHANNEL = re.compile(r"^([CDG][A-Z0-9]{2,}|#[a-z0-9._-]+)$")  # an id, or a "#name" (chat.postMessage takes both)
 TRIGGER_TTL_S = 3.0  # Slack: a trigger id expires 3 seconds after the interaction
 # Block Kit limits (api.slack.com/reference/block-kit): text lengths, element counts
 MAX_VIEW_TITLE, MAX_BUTTON_TEXT, MAX_BUTTON_VALUE, MAX_ACTION_ID = 24, 75, 2000, 255
@@ -194,6 +194,13 @@ class FakeSlack:
         if self.on_post is not None:
             self.on_post({"channel": p["channel"], **message})
         return {"ok": True, "channel": p["channel"], "ts": message["ts"], "message": message}
+
+    def api_chat_getPermalink(self, p: dict) -> dict:
+        return {
+            "ok": True,
+            "channel": p["channel"],
+            "permalink": f"https://northwind.slack.com/archives/{p['channel']}/p{p['message_ts'].replace('.', '')}",
+        }
 
     def api_chat_postEphemeral(self, p: dict) -> dict:
         if not p.get("user"):

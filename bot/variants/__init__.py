@@ -1,0 +1,1 @@
+"""A/B experiments: variants of the answering settings, sticky assignment, rollout, comparison."""
