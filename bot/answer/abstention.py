@@ -11,32 +11,14 @@ so plainly, in that language when the company profile has the text (`replies.oth
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 
 from bot.core.results import AnswerResult
+from bot.governance.language import language_of
 from bot.retrieval.hybrid import SearchResult
 
 OWNER_RELEVANCE = 0.35  # cosine similarity of the closest chunk (see the module docstring)
-LANGUAGE_CONFIDENCE = 0.8  # py3langid normalised probability; short English phrases score lower
 INDEX_LANGUAGE = "en"
-
-_identifier = None
-_lock = threading.Lock()
-
-
-def question_language(text: str) -> str | None:
-    """The ISO 639-1 code of `text` when the detector is sure (py3langid, offline), else None."""
-    global _identifier
-    if len(text.split()) < 3:
-        return None
-    with _lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    language, probability = _identifier.classify(text)
-    return str(language) if probability >= LANGUAGE_CONFIDENCE else None
 
 
 def abstention(
@@ -54,7 +36,7 @@ def abstention(
     `{where}` placeholder; `other_language` maps language codes to texts with `{where}` ("en" is
     the fallback for languages without a text of their own).
     """
-    language = question_language(question)
+    language = language_of(question)
     if language and language != INDEX_LANGUAGE and other_language:
         text = other_language.get(language) or other_language.get(INDEX_LANGUAGE) or abstain_text
         answer = text.format(where=contact)

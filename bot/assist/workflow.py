@@ -184,7 +184,7 @@ class Assist:
         )
 
     def _refuse_too_long(self, question: Question, stored: str) -> Outcome:
-        limit = self.settings.max_question_chars
+        limit = self.settings.question_refuse_chars
         text = self.company.replies.too_long.format(chars=len(question.text), limit=limit)
         result = AnswerResult(question="", answer=text, kind="invalid")
         return Outcome(result, "refused", "public", question.asker.principals, stored)

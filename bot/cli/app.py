@@ -18,6 +18,8 @@ app = typer.Typer(
 @app.callback()
 def validate_configuration() -> None:
     """Answers employees' policy questions from the company's own documents, with citations."""
+    from pydantic import ValidationError
+
     from bot.channels import ChannelPolicies
     from bot.company import load_company
     from bot.config import get_settings, moved_settings
@@ -28,8 +30,16 @@ def validate_configuration() -> None:
         typer.secho(f"Error: {problem}", err=True, fg=typer.colors.RED)
     if moved:
         raise typer.Exit(2)
-    settings = get_settings()
     try:
+        settings = get_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        typer.secho(f"Error: {name}: {first['msg']} (got {first.get('input')!r})", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2) from None
+    try:
+        if settings.company_file is not None and not settings.company_file.exists():
+            raise ConfigFileError(f"COMPANY_FILE={settings.company_file}: no such file")
         load_company(settings.company_path)
         ChannelPolicies.load(settings.channels_file, settings.channel_audiences)
     except ConfigFileError as exc:

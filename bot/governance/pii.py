@@ -48,6 +48,7 @@ from spacy.util import filter_spans
 
 from bot.company import load_company
 from bot.config import Settings
+from bot.governance.language import language_of
 from bot.governance.pii_documents import certain_name, ner_regions
 from bot.governance.pii_recognizers import (
     BankAccountRecognizer,
@@ -222,6 +223,11 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def _not_ner(result: RecognizerResult) -> bool:
+    """Keep every detection except the NER model's."""
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) != SpacyRecognizer.__name__
+
+
 def _document_worthy(text: str, result: RecognizerResult) -> bool:
     """In documents an NER person must be certain; everything else is kept."""
     name = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
@@ -264,7 +270,10 @@ class PiiMasker:
         """Non-overlapping detections in text order, allowlisted business contacts excluded."""
         if self._analyzer is None or not text:
             return []
-        return self._spans(text, self._analyzer.analyze(text, language="en"))
+        # The NER model reads English: on a question in another language it tags ordinary words as
+        # people ("¿Cuántos <PERSON> tengo…"). Names from the names list still apply there.
+        english = language_of(text) in (None, "en")
+        return self._spans(text, self._analyzer.analyze(text, language="en"), keep=None if english else _not_ner)
 
     def find_many(self, texts: list[str]) -> list[list[PiiSpan]]:
         """`find` for a batch: spaCy tokenises the batch in one `pipe` call."""

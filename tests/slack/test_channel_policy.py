@@ -111,3 +111,16 @@ def test_ephemeral_visibility_and_the_channel_contact(policy_bot: RunningBot, fa
     assert abstention["channel"] == CHANNEL and abstention["user"] == USER
     assert "#ask-here" in abstention["text"]  # the channel's contact, not the company fallback
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_bad_setting_or_a_missing_company_file_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    get_settings.cache_clear()
+    monkeypatch.setenv("ABSTAIN_THRESHOLD", "abc")
+    result = CliRunner().invoke(app, ["feedback", "stats"])
+    assert result.exit_code == 2 and "ABSTAIN_THRESHOLD" in result.output and "Traceback" not in result.output
+    monkeypatch.delenv("ABSTAIN_THRESHOLD")
+    get_settings.cache_clear()
+    monkeypatch.setenv("COMPANY_FILE", str(tmp_path / "nope.yaml"))
+    result = CliRunner().invoke(app, ["ask", "hi"])
+    get_settings.cache_clear()
+    assert result.exit_code == 2 and "nope.yaml: no such file" in result.output
