@@ -1,6 +1,6 @@
-"""Command line: `policybot ingest|ask|chat|eval|serve|feedback|audit|forget-user`."""
+"""Command line: `policybot ingest|ask|chat|eval|serve|worker|feedback|audit|forget-user`."""
 
-from bot.cli import ask, audit, eval, feedback, ingest, pii, serve  # noqa: F401  (register commands)
+from bot.cli import ask, audit, eval, feedback, ingest, pii, serve, worker  # noqa: F401  (register commands)
 from bot.cli.app import app
 
 

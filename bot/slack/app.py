@@ -1,32 +1,38 @@
-"""Build the Bolt app and its dependencies: the one factory `policybot serve` and the tests use."""
+"""Build the Bolt app and its dependencies: the factories `policybot serve`, `policybot worker` and the tests use.
+
+- `create_web_tier`: the web tier of `policybot serve` — verifies, claims and queues; it never loads
+  the embedding model or the index (those imports stay inside `build_answer_deps`).
+- `build_answer_deps`: what a worker process answers with (model, index, masker, directory).
+- `create_slack_app`: both in one process, jobs on a thread pool (the Slack tests' app).
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.answer.service import PolicyService
 from bot.assist.channels import ChannelPolicies
-from bot.assist.factory import build_assist
+from bot.company import load_company
 from bot.config import Settings
-from bot.core.masking import Masker
-from bot.governance.access import PrincipalResolver
-from bot.slack.deps import SlackDeps
-from bot.slack.directory import SlackDirectory
+from bot.slack.client import web_client
+from bot.slack.deps import AnswerDeps, SlackDeps
+from bot.slack.jobs import InlineJobs, Jobs
 from bot.slack.listeners import register
 from bot.slack.middleware import claim_events
 from bot.slack.request import BotIdentity
 from bot.slack.workers import Workers
-from bot.store.groups import RedisGroupCache
 from bot.store.stores import Stores
 
-LISTENER_THREADS = 8  # listeners only normalise and queue; answering happens on `slack_workers`
+if TYPE_CHECKING:
+    from bot.answer.service import PolicyService
+    from bot.core.masking import Masker
+
+LISTENER_THREADS = 8  # listeners only normalise and queue; answering happens in `deps.jobs`
 
 
 class SlackConfigError(RuntimeError):
@@ -41,13 +47,13 @@ class SlackApp:
 
     @property
     def in_flight(self) -> int:
-        """Accepted events whose handling (listener or answer) has not finished yet."""
-        return self.listeners.in_flight + self.deps.pool.in_flight
+        """Accepted events whose handling in this process (listener or in-process job) has not finished yet."""
+        return self.listeners.in_flight + self.deps.jobs.in_flight
 
     def shutdown(self) -> None:
-        """Stop taking work and let what was accepted finish (listeners first: they queue answers)."""
+        """Stop taking work and let what was accepted finish (listeners first: they queue jobs)."""
         self.listeners.shutdown(wait=True)
-        self.deps.pool.shutdown(wait=True)
+        self.deps.jobs.shutdown()
 
 
 def require(settings: Settings, *fields: str) -> None:
@@ -59,49 +65,51 @@ def require(settings: Settings, *fields: str) -> None:
             )
 
 
-def web_client(settings: Settings, token: str | None) -> WebClient:
-    """A client that waits out 429s (Retry-After) and retries dropped connections."""
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=2)],
-    )
-
-
-def create_slack_app(
-    settings: Settings,
-    *,
-    service: PolicyService | None = None,
-    stores: Stores | None = None,
-    masker: Masker | None = None,
-) -> SlackApp:
-    """Verify the token (one `auth.test`, at startup), build the dependencies, register listeners.
-
-    `process_before_response` stays False: Bolt acks events before running a listener, and our
-    listeners only normalise the event and queue the answer on `Workers`, so the HTTP response
-    returns in milliseconds however long answers take.
-    """
+def auth_test(settings: Settings) -> dict:
+    """Slack's `auth.test` for SLACK_BOT_TOKEN; raises SlackConfigError naming what to fix."""
     require(settings, "slack_bot_token", "slack_signing_secret")
     try:
-        identity = web_client(settings, settings.slack_bot_token).auth_test()
+        return web_client(settings, settings.slack_bot_token).auth_test().data  # type: ignore[return-value]
     except SlackApiError as exc:
         raise SlackConfigError(f"SLACK_BOT_TOKEN was rejected by Slack ({exc.response.get('error')})") from None
     except OSError as exc:  # DNS, refused connection, TLS: slack_sdk raises urllib's URLError
         raise SlackConfigError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url} ({exc})") from None
-    bot = BotIdentity(user_id=identity["user_id"], bot_id=identity.get("bot_id"))
-    channels = ChannelPolicies.load(settings.channels_file, settings.channel_audiences)
+
+
+def _identity(auth: dict) -> BotIdentity:
+    return BotIdentity(user_id=auth["user_id"], bot_id=auth.get("bot_id"))
+
+
+def build_answer_deps(
+    settings: Settings,
+    jobs: Jobs,
+    *,
+    auth: dict | None = None,
+    service: PolicyService | None = None,
+    stores: Stores | None = None,
+    masker: Masker | None = None,
+) -> AnswerDeps:
+    """Everything answering needs; loads the embedding model, the index and the PII masker.
+
+    `auth`: a prior `auth_test` result (else one is made, raising SlackConfigError).
+    """
+    from bot.assist.factory import build_assist  # the model's libraries: only where answers are computed
+    from bot.governance.access import PrincipalResolver
+    from bot.slack.directory import SlackDirectory
+    from bot.store.groups import RedisGroupCache
+
+    auth = auth or auth_test(settings)
     assist = build_assist(settings, service=service, stores=stores, masker=masker)
-    deps = SlackDeps(
+    deps = AnswerDeps(
         settings=settings,
         company=assist.company,
-        channels=channels,
+        channels=ChannelPolicies.load(settings.channels_file, settings.channel_audiences),
+        stores=assist.stores,
+        bot=_identity(auth),
+        jobs=jobs,
         assist=assist,
         service=assist.service,
-        stores=assist.stores,
         masker=assist.masker,
-        bot=bot,
-        pool=Workers(settings.slack_workers),
         principals=PrincipalResolver(
             settings.group_map,
             RedisGroupCache(assist.stores.redis, settings.redis_prefix, settings.principals_cache_ttl_s),
@@ -112,16 +120,59 @@ def create_slack_app(
     )
     if settings.pii_enabled and settings.pii_slack_directory:
         threading.Thread(target=deps.directory.load_all_names, name="slack-directory-names", daemon=True).start()
+    return deps
+
+
+def create_web_tier(settings: Settings, jobs: Jobs) -> SlackApp:
+    """The web tier: verify, claim, queue on `jobs`, ack. Loads no model and no index.
+
+    `process_before_response=True`: a listener (normalise, claim, enqueue: milliseconds) runs
+    before the HTTP response, so Slack gets its 200 only once the job is in the broker, and a
+    failure to enqueue is a 500 that Slack retries.
+    """
+    auth = auth_test(settings)
+    deps = SlackDeps(
+        settings=settings,
+        company=load_company(settings.company_path),
+        channels=ChannelPolicies.load(settings.channels_file, settings.channel_audiences),
+        stores=Stores.from_settings(settings),
+        bot=_identity(auth),
+        jobs=jobs,
+    )
+    return _bolt_app(settings, auth, deps, process_before_response=True)
+
+
+def create_slack_app(
+    settings: Settings,
+    *,
+    service: PolicyService | None = None,
+    stores: Stores | None = None,
+    masker: Masker | None = None,
+) -> SlackApp:
+    """Web tier and answering in one process, jobs on a thread pool of SLACK_WORKERS (no broker).
+
+    `process_before_response` stays False: Bolt acks events before running a listener, and the
+    listeners only normalise the event and queue the job, so the HTTP response returns in
+    milliseconds however long answers take.
+    """
+    auth = auth_test(settings)
+    deps = build_answer_deps(
+        settings, InlineJobs(settings.slack_workers), auth=auth, service=service, stores=stores, masker=masker
+    )
+    return _bolt_app(settings, auth, deps, process_before_response=False)
+
+
+def _bolt_app(settings: Settings, auth: dict, deps: SlackDeps, *, process_before_response: bool) -> SlackApp:
     authorization = AuthorizeResult.from_auth_test_response(
-        auth_test_response=identity, bot_token=settings.slack_bot_token, user_token=None
+        auth_test_response=auth, bot_token=settings.slack_bot_token, user_token=None
     )
     listeners = Workers(LISTENER_THREADS, name="slack-listener")
     bolt = App(
         name="policybot",
         client=web_client(settings, token=None),  # the template of per-request clients; `authorize` adds the token
         signing_secret=settings.slack_signing_secret,
-        authorize=lambda: authorization,  # auth.test already ran above; not once per event
-        process_before_response=False,
+        authorize=lambda: authorization,  # auth.test already ran at startup; not once per event
+        process_before_response=process_before_response,
         listener_executor=listeners,
     )
     bolt.use(claim_events(deps))

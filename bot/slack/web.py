@@ -9,9 +9,11 @@ thread pool instead.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from typing import Protocol
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import Metric
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -20,21 +22,32 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.slack.app import SlackApp
-from bot.slack.health import health
+from bot.slack.health import QueueChecks, health
 
 EVENTS_PATH = "/slack/events"
 
 
-def create_web_app(slack: SlackApp) -> Starlette:
+class QueueMonitor(QueueChecks, Protocol):
+    def collect(self) -> Iterable[Metric]: ...
+
+
+def create_web_app(slack: SlackApp, queue: QueueMonitor | None = None) -> Starlette:
+    """Slack's endpoint, /healthz and /metrics; `queue`: the web tier's broker, workers and queue."""
+
     async def events(request: Request) -> Response:
         bolt_request = to_bolt_request(request, await request.body())
         return to_starlette_response(await run_in_threadpool(slack.bolt.dispatch, bolt_request))
 
     async def metrics(request: Request) -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        text = generate_latest(REGISTRY)
+        if queue is not None:  # read per scrape (broker, Redis): a registry of its own, off the event loop
+            registry = CollectorRegistry(auto_describe=False)
+            registry.register(queue)
+            text += await run_in_threadpool(generate_latest, registry)
+        return Response(text, media_type=CONTENT_TYPE_LATEST)
 
     async def healthz(request: Request) -> JSONResponse:
-        healthy, details = await run_in_threadpool(health, slack.deps)
+        healthy, details = await run_in_threadpool(health, slack.deps, queue)
         return JSONResponse(details, status_code=200 if healthy else 503)
 
     @contextlib.asynccontextmanager

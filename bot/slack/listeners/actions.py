@@ -1,28 +1,25 @@
-"""Buttons: "Sources" under an answer posts the full citations to the clicker only."""
+"""Buttons: "Sources" under an answer posts the full citations to the clicker only (looked up by a worker)."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
-from bot.slack.sources import sources_button
+from bot.slack.jobs import SOURCES_BUTTON
 
 EVENTS: tuple[str, ...] = ()  # interactivity, not Events API subscriptions
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.action(ids.SOURCES_BUTTON)
-    def on_sources(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    def on_sources(ack: Ack, body: dict) -> None:
         message = body.get("message") or {}
-        deps.pool.submit(
-            sources_button,
-            deps,
-            client,
-            user=body["user"]["id"],
-            channel=body["channel"]["id"],
-            message_ts=body["container"]["message_ts"],
-            thread_ts=message.get("thread_ts"),
-        )
+        payload = {
+            "user": body["user"]["id"],
+            "channel": body["channel"]["id"],
+            "message_ts": body["container"]["message_ts"],
+            "thread_ts": message.get("thread_ts"),
+        }
+        deps.jobs.submit(deps, SOURCES_BUTTON, payload)
+        ack()

@@ -7,8 +7,7 @@ the progress indicator falls back to 👀.
 
 from __future__ import annotations
 
-from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts
-from slack_sdk import WebClient
+from slack_bolt import App, Assistant, Say, SetSuggestedPrompts
 
 from bot.slack.deps import SlackDeps
 from bot.slack.handler import submit_question
@@ -28,9 +27,9 @@ def register(app: App, deps: SlackDeps) -> None:
             set_suggested_prompts(prompts=[p.model_dump() for p in replies.suggested_prompts])
 
     @assistant.user_message
-    def on_user_message(payload: dict, body: dict, client: WebClient, set_status: SetStatus) -> None:
+    def on_user_message(payload: dict, body: dict) -> None:
         if from_person(payload, deps.bot):
             question = question_from(payload, body, deps.bot, "assistant", deps.channels.policy(payload["channel"]))
-            submit_question(deps, question, client, set_status)
+            submit_question(deps, question)
 
     app.assistant(assistant)

@@ -23,4 +23,4 @@ def register(app: App, deps: SlackDeps) -> None:
             client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=deps.company.replies.channel_disabled)
             return
         surface = "dm" if str(event.get("channel", "")).startswith("D") else "mention"
-        submit_question(deps, question_from(event, body, deps.bot, surface, policy), client)
+        submit_question(deps, question_from(event, body, deps.bot, surface, policy))

@@ -27,4 +27,4 @@ def register(app: App, deps: SlackDeps) -> None:
             channel=dm, channel_type="im", user=user, text=text, ts=intro, thread_ts=None,
             surface="shortcut", policy=deps.channels.policy(channel),
         )  # fmt: skip
-        submit_question(deps, question, client)
+        submit_question(deps, question)
