@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import Celery
+from kombu.exceptions import ChannelError
 from prometheus_client.core import GaugeMetricFamily
 
 from bot.config import Settings
@@ -34,6 +35,11 @@ class CeleryJobs:
         """Nothing to wait for: queued jobs survive this process."""
 
 
+def _not_found(exc: ChannelError) -> bool:
+    """A 404 on a passive declare: amqp sets `code`, kombu's virtual transports (Redis) only the args."""
+    return exc.code == 404 or "404" in exc.args
+
+
 class QueueMonitor:
     """Broker reachability, live workers, queue depth, retries and redeliveries."""
 
@@ -47,9 +53,13 @@ class QueueMonitor:
                 conn.ensure_connection(max_retries=1, timeout=2)
                 with conn.channel() as channel:
                     return channel.queue_declare(queue=self._settings.task_queue, passive=True).message_count
-        except Exception as exc:  # unreachable broker, or (RabbitMQ) the queue not declared yet
+        except ChannelError as exc:
+            if _not_found(exc):  # RabbitMQ: not declared yet; Redis: a queue is a list, gone when empty
+                return 0
             log.warning("queue depth unavailable: %s", exc)
-            return None
+        except Exception as exc:  # unreachable broker
+            log.warning("queue depth unavailable: %s", exc)
+        return None
 
     def workers(self) -> list[str]:
         """Names of the worker nodes that answered a ping."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from celery import Celery, Task
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -23,6 +24,7 @@ from bot.tasks.queue import CeleryJobs
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60.0
+READY = "worker process ready"  # logged once per process when it can answer (tests wait for it)
 
 
 class Answering:
@@ -39,8 +41,10 @@ class Answering:
             if self._deps is None:
                 from bot.slack.app import build_answer_deps
 
+                started = time.perf_counter()
                 self._deps = build_answer_deps(self._settings, CeleryJobs(self._celery))
                 self._warm = self._deps.service.warm_up()
+                log.info("%s: ready to answer (model, index, masker loaded in %.1f s)", READY, time.perf_counter() - started)
             return self._deps
 
     def stop(self) -> None:

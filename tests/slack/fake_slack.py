@@ -42,7 +42,9 @@ class FakeSlack:
         self.usergroups: list[dict] = []
         self._reactions: set[tuple[str, str, str]] = set()
         self._rate_limited: dict[str, int] = {}
-        self._failing: dict[str, tuple[int, str]] = {}
+        self._failing: dict[str, tuple[int, str, int]] = {}
+        self._held: dict[str, threading.Event] = {}  # method -> set when its held call arrives
+        self._released = threading.Event()  # set by `stop`: held calls end
         self._lock = threading.Condition()
         self._ts = itertools.count(int(time.time() * 1_000_000))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -55,6 +57,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -87,9 +90,24 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After: 1`."""
         self._rate_limited[method] = times
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
-        """Answer the next `times` calls of `method` with {"ok": false, "error": error}."""
-        self._failing[method] = (times, error)
+    def fail(self, method: str, error: str, times: int = 1, status: int = 200) -> None:
+        """Answer the next `times` calls of `method` with {"ok": false, "error": error} (HTTP `status`)."""
+        self._failing[method] = (times, error, status)
+
+    def hold(self, method: str) -> threading.Event:
+        """Keep the next call of `method` hanging, unanswered and unrecorded, until `stop`: a slow Slack
+        call the caller can die in. Returns an event set when that call arrives."""
+        self._held[method] = threading.Event()
+        return self._held[method]
+
+    def _wait_if_held(self, method: str) -> bool:
+        """True if this call was held (it gets no answer: its caller is presumed dead)."""
+        arrived = self._held.pop(method, None)
+        if arrived is None:
+            return False
+        arrived.set()
+        self._released.wait(120)
+        return True
 
     # --- inspection --------------------------------------------------------------------
     def calls_to(self, method: str) -> list[dict]:
@@ -125,10 +143,10 @@ class FakeSlack:
         if self._rate_limited.get(method, 0) > 0:
             self._rate_limited[method] -= 1
             return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
-        times, error = self._failing.get(method, (0, ""))
+        times, error, status = self._failing.get(method, (0, "", 200))
         if times > 0:
-            self._failing[method] = (times - 1, error)
-            return 200, {}, {"ok": False, "error": error}
+            self._failing[method] = (times - 1, error, status)
+            return status, {}, {"ok": False, "error": error}
         if "channel" in params and not _CHANNEL.match(str(params["channel"])):
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         api = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -308,6 +326,8 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else params.pop("token", None)
             path = self.path.split("?", 1)[0]
             method = path.removeprefix("/api/") if path.startswith("/api/") else path.lstrip("/")
+            if fake._wait_if_held(method):
+                return
             status, headers, body = fake.handle(method, params, token)
             payload = json.dumps(body).encode()
             self.send_response(status)
