@@ -3,8 +3,8 @@
 In one run, against the fake Slack Web API and the real Redis (DB 14):
 1. ack latency, rounds of `--burst` concurrent mentions while answers are computed: the old path
    (`create_slack_app`: acks and answers in one process, here the benchmark's) vs the new one
-   (`policybot serve --no-workers` as its own process + a `policybot worker` node of 2 processes);
-2. a burst of `--big-burst` mentions answered by a worker node of 1 process, then of 2: time until
+   (`policybot serve` as its own process, starting its worker node of 2 processes: the one-command setup);
+2. a burst of `--big-burst` mentions answered by a worker node of 2 processes, then of 1: time until
    all are answered and mention → answer p95;
 3. resident memory of the web tier process and of each worker process.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,7 @@ from bot.slack.app import create_slack_app  # noqa: E402
 from bot.slack.web import create_web_app  # noqa: E402
 from bot.tasks.worker import READY  # noqa: E402
 from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
-from tests.slack.queue_harness import WorkerNode, settings_env  # noqa: E402
+from tests.slack.queue_harness import settings_env  # noqa: E402
 from tests.slack.slack_http import SECRET, SlackSender, Uvicorn  # noqa: E402
 
 MB = 1024 * 1024
@@ -73,13 +74,43 @@ def big_burst(url: str, fake: FakeSlack, texts: list[str], size: int) -> tuple[f
     return max(latencies), latencies
 
 
-def start_workers(settings: Settings, processes: int, log_dir: Path) -> WorkerNode:
-    node = WorkerNode(settings, log_dir, concurrency=processes)
-    deadline = time.monotonic() + 300
-    while node.log.read_text(errors="replace").count(READY) < processes:
-        assert node.process.poll() is None and time.monotonic() < deadline, node.tail()
-        time.sleep(0.5)
-    return node
+class Serve:
+    """`policybot serve` as its own process with its own worker node of `processes` (the one-command setup)."""
+
+    def __init__(self, settings: Settings, processes: int, port: int, log_dir: Path) -> None:
+        self.url, self.log = f"http://127.0.0.1:{port}", log_dir / f"serve-{processes}.log"
+        env = {**settings_env(settings), "WORKER_CONCURRENCY": str(processes)}
+        command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--host", "127.0.0.1"]
+        started = time.monotonic()
+        self.process = subprocess.Popen(command, env=env, cwd=REPO, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        while not self._healthy():
+            assert self.process.poll() is None, self.log.read_text()
+            time.sleep(0.05)
+        self.web_ready_s = time.monotonic() - started  # the web tier acks from here on
+        deadline = time.monotonic() + 600
+        while self.log.read_text(errors="replace").count(READY) < processes:  # worker processes loaded and warm
+            assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.5)
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(self.url + "/healthz", trust_env=False).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def memory_mb(self) -> dict[str, float]:
+        """RSS of the web tier and of each worker process (the node's pool children)."""
+        web = psutil.Process(self.process.pid)
+        memory = {"web tier": web.memory_info().rss / MB}
+        for node in web.children():
+            memory["worker node (main)"] = node.memory_info().rss / MB
+            for i, child in enumerate(node.children()):
+                memory[f"worker process {i + 1}"] = child.memory_info().rss / MB
+        return memory
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(120)
 
 
 def rss_mb(pid: int) -> float:
@@ -122,43 +153,28 @@ def main() -> None:
     server.stop()
     slack.shutdown()
 
-    # 1b. the new path: `policybot serve --no-workers` + a worker node of 2 processes
-    url = f"http://127.0.0.1:{args.port}"
-    web = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--no-workers", "--port", str(args.port), "--host", "127.0.0.1"],
-        env=settings_env(settings),
-        cwd=REPO,
-        stdout=(log_dir / "serve.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    # 1b. the new path: `policybot serve` (web tier) with its worker node of 2 processes
+    serve: Serve | None = None
     try:
-        started = time.monotonic()
-        while True:
-            try:
-                if httpx.get(url + "/healthz", trust_env=False).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        web_start_s = time.monotonic() - started
-        node = start_workers(settings, 2, log_dir)
-        answered_at(fake, post_mention(SlackSender(url), fake, texts[0])[0], timeout=300)
-        new_acks = ack_rounds(url, fake, texts, args.burst, args.rounds)
-        burst2_s, burst2 = big_burst(url, fake, texts, args.big_burst)
-        memory = {"web tier": rss_mb(web.pid), "worker node (main)": rss_mb(node.pid)}
-        for i, child in enumerate(psutil.Process(node.pid).children()):
-            memory[f"worker process {i + 1}"] = child.memory_info().rss / MB
-        node.stop()
+        serve = Serve(settings, 2, args.port, log_dir)
+        web_ready_s = serve.web_ready_s
+        answered_at(fake, post_mention(SlackSender(serve.url), fake, texts[0])[0], timeout=300)
+        new_acks = ack_rounds(serve.url, fake, texts, args.burst, args.rounds)
+        burst2_s, burst2 = big_burst(serve.url, fake, texts, args.big_burst)
+        memory = serve.memory_mb()
+        serve.stop()
 
-        node = start_workers(settings, 1, log_dir)
-        answered_at(fake, post_mention(SlackSender(url), fake, texts[0])[0], timeout=300)
-        burst1_s, burst1 = big_burst(url, fake, texts, args.big_burst)
-        node.stop()
+        # 2. the same burst with a worker node of 1 process
+        serve = Serve(settings, 1, args.port, log_dir)
+        answered_at(fake, post_mention(SlackSender(serve.url), fake, texts[0])[0], timeout=300)
+        burst1_s, burst1 = big_burst(serve.url, fake, texts, args.big_burst)
+        serve.stop()
     finally:
-        web.terminate()
-        web.wait(30)
+        if serve is not None and serve.process.poll() is None:
+            serve.process.kill()
         fake.stop()
 
-    print(f"cores={os.cpu_count()}  web tier ready in {web_start_s:.1f} s (healthz 200)")
+    print(f"cores={os.cpu_count()}  web tier ready in {web_ready_s:.1f} s (healthz 200; workers load meanwhile)")
     print(f"ack latency, {args.burst} concurrent x {args.rounds} rounds while answering:")
     print(f"  old (one process, thread pool): p50 {ms(old_acks, 50)}  p99 {ms(old_acks, 99)}  max {ms(old_acks, 100)}")
     print(f"  new (web tier + 2 workers):     p50 {ms(new_acks, 50)}  p99 {ms(new_acks, 99)}  max {ms(new_acks, 100)}")

@@ -10,16 +10,19 @@ import sys
 
 log = logging.getLogger(__name__)
 
+WORKER_NICE = 10  # on one machine, the web tier's acks win the CPU over answering
+
 
 class EmbeddedWorker:
-    """`policybot worker` as a child process of the web tier; stopped with it (SIGTERM: warm shutdown)."""
+    """`policybot worker` as a child process of the web tier, at a lower CPU priority (`WORKER_NICE`);
+    stopped with it (SIGTERM: warm shutdown)."""
 
     def __init__(self, concurrency: int) -> None:
         self._command = [sys.executable, "-m", "bot.cli", "worker", "--concurrency", str(concurrency)]
         self._process: subprocess.Popen | None = None
 
     def start(self) -> EmbeddedWorker:
-        self._process = subprocess.Popen(self._command, env=os.environ.copy())
+        self._process = subprocess.Popen(self._command, env=os.environ.copy(), preexec_fn=lambda: os.nice(WORKER_NICE))
         log.info("started worker process %d: %s", self._process.pid, " ".join(self._command[1:]))
         return self
 

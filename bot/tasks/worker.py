@@ -1,7 +1,8 @@
 """`policybot worker`'s side of the queue: the job task, its retries, and the answering dependencies.
 
-Each worker process builds its own `AnswerDeps` (embedding model, index, PII masker) when it
-starts (`worker_process_init`), before it takes a job.
+Each worker process builds its own `AnswerDeps` (embedding model, index, PII masker) and embeds
+the quotable units once (the service's warm-up) when it starts (`worker_process_init`), before it
+takes a job: a job never waits behind a cold process while a warm one could take it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import threading
 import time
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_process_init
 
 from bot.config import Settings
 from bot.slack.deps import AnswerDeps
@@ -33,7 +34,6 @@ class Answering:
     def __init__(self, settings: Settings, celery: Celery) -> None:
         self._settings, self._celery = settings, celery
         self._deps: AnswerDeps | None = None
-        self._warm: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def __call__(self) -> AnswerDeps:
@@ -43,14 +43,15 @@ class Answering:
 
                 started = time.perf_counter()
                 self._deps = build_answer_deps(self._settings, CeleryJobs(self._celery))
-                self._warm = self._deps.service.warm_up()
-                log.info("%s: ready to answer (model, index, masker loaded in %.1f s)", READY, time.perf_counter() - started)
+                warming = self._deps.service.warm_up()  # before the first job: jobs wait for a warm process
+                if warming is not None:
+                    warming.join()
+                log.info(
+                    "%s: ready to answer (model, index and masker loaded, quotable units embedded, in %.1f s)",
+                    READY,
+                    time.perf_counter() - started,
+                )
             return self._deps
-
-    def stop(self) -> None:
-        """Stop the warm-up thread (a daemon thread killed inside torch aborts the process)."""
-        if self._deps is not None and self._warm is not None:
-            self._deps.service.stop_warm_up(self._warm)
 
 
 def backoff_s(settings: Settings, retries: int) -> float:
@@ -63,7 +64,6 @@ def register_tasks(celery: Celery, settings: Settings) -> Answering:
     answering = Answering(settings, celery)
     stats = TaskStats.from_settings(connect(settings), settings)
     worker_process_init.connect(lambda **_: answering(), weak=False)
-    worker_process_shutdown.connect(lambda **_: answering.stop(), weak=False)
 
     @celery.task(name=JOB_TASK, bind=True, max_retries=settings.task_max_retries)
     def job(self: Task, name: str, payload: dict) -> None:

@@ -41,6 +41,12 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a child process's `get_settings()` equal `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
@@ -180,9 +186,7 @@ class RedisServer:
     """A Redis server of this test's own on a free port, so stopping it disturbs no one else."""
 
     def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="policybot-redis-")
         self.process: subprocess.Popen | None = None
 

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 
+import httpx
+import psutil
 import pytest
 import redis as redis_lib
 
 from bot.config import Settings
 from bot.store.keys import Keys
+from bot.tasks.worker import READY
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.helpers import CHANNEL, QUESTION, USER
-from tests.slack.queue_harness import RABBITMQ_URL, Queue, RedisServer, WebTier, reachable
-from tests.slack.slack_http import mention, signed_headers
+from tests.slack.queue_harness import RABBITMQ_URL, REPO, Queue, RedisServer, WebTier, free_port, reachable, settings_env
+from tests.slack.slack_http import SlackSender, mention, signed_headers
 
 VISIBILITY_S = 30  # a held job comes back after this (Redis): short for the test, longer than any answer
 MAX_RETRIES = 2
@@ -187,3 +194,55 @@ def test_healthz_reports_broker_and_live_workers(make_queue) -> None:
         assert after["workers"] == 1 and after["queue_depth"] == 0
     finally:
         server.remove()
+
+
+def test_serve_alone_answers_with_its_own_workers_and_stops_them_on_sigterm(make_queue, fake_slack: FakeSlack, tmp_path) -> None:
+    """The README's one command: `policybot serve` starts a worker node itself, and SIGTERM stops both."""
+    queue = make_queue(worker_concurrency=1)
+    port, log = free_port(), tmp_path / "serve.log"
+    command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--host", "127.0.0.1"]
+    with log.open("w") as out:
+        serve = subprocess.Popen(command, env=settings_env(queue.settings), cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 240
+        while READY not in log.read_text(errors="replace"):
+            assert serve.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        send = SlackSender(f"http://127.0.0.1:{port}")
+        assert httpx.get(f"{send.url}/healthz", trust_env=False).json()["checks"]["workers"] >= 1
+        event = _question(fake_slack)
+        send.event(event)
+        _wait_answered(fake_slack, event, timeout=120)
+        send.close()
+
+        family = psutil.Process(serve.pid).children(recursive=True)
+        assert family, "serve started no worker processes"
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(90) == 0
+        _, alive = psutil.wait_procs(family, timeout=30)
+        assert alive == []
+        assert len(_bot_posts(fake_slack, event)) == 1
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+
+
+def test_web_tier_loads_no_model_index_or_masker(make_queue) -> None:
+    """The web tier starts without the embedding model, Chroma, spaCy/Presidio or LangChain."""
+    queue = make_queue()
+    script = (
+        "import sys\n"
+        "from bot.config import get_settings\n"
+        "from bot.slack.app import create_web_tier\n"
+        "from bot.tasks.celery_app import create_celery\n"
+        "from bot.tasks.queue import CeleryJobs\n"
+        "settings = get_settings()\n"
+        "create_web_tier(settings, CeleryJobs(create_celery(settings)))\n"
+        "heavy = ('torch', 'sentence_transformers', 'chromadb', 'spacy', 'presidio_analyzer', 'langchain_core')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=settings_env(queue.settings), cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
