@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.slack.deps import AnswerDeps, SlackDeps
+from bot.slack.deps import SlackDeps
+
+if TYPE_CHECKING:
+    from bot.answer.service import PolicyService
 
 
 class QueueChecks(Protocol):
@@ -19,17 +22,18 @@ def health(deps: SlackDeps, queue: QueueChecks | None = None) -> tuple[bool, dic
     The in-process app checks its own index instead.
     """
     checks: dict = {"redis": _redis_ok(deps)}
-    if getattr(deps, "service", None) is not None:  # AnswerDeps: answers in this process
-        checks["index"] = _index_ok(deps)
+    service = getattr(deps, "service", None)  # AnswerDeps: answers in this process
+    if service is not None:
+        checks["index"] = _index_ok(service)
     if queue is not None:
         checks.update(queue.checks())
     healthy = all(v for k, v in checks.items() if k in ("redis", "index", "broker"))
     return healthy, {"status": "ok" if healthy else "unhealthy", "checks": checks}
 
 
-def _index_ok(deps: AnswerDeps) -> bool:
+def _index_ok(service: PolicyService) -> bool:
     try:
-        return bool(deps.service.ready())
+        return bool(service.ready())
     except Exception:
         return False
 

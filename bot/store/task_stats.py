@@ -7,6 +7,8 @@ from redis import Redis
 from bot.config import Settings
 from bot.store.redis_conn import degrade
 
+NO_COUNTS: dict[str, int] = {}  # Redis down: no counters to report
+
 
 class TaskStats:
     """Retries and redeliveries across every worker process (Redis counters under `prefix`)."""
@@ -25,7 +27,10 @@ class TaskStats:
     def started(self, task_id: str, attempt: int) -> bool:
         """Note one delivery of (task, attempt); True if it was delivered before (a redelivery)."""
         key = f"{self._prefix}:task:{task_id}:{attempt}"
-        deliveries, _ = self._redis.pipeline().incr(key).expire(key, self._ttl_s).execute()
+        pipe = self._redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, self._ttl_s)
+        deliveries, _ = pipe.execute()
         if deliveries > 1:
             self._redis.incr(f"{self._prefix}:tasks:redeliveries")
         return deliveries > 1
@@ -34,7 +39,7 @@ class TaskStats:
     def retried(self) -> None:
         self._redis.incr(f"{self._prefix}:tasks:retries")
 
-    @degrade({})
+    @degrade(NO_COUNTS)
     def counts(self) -> dict[str, int]:
         """{"retries": n, "redeliveries": n} since Redis was last emptied."""
         names = ("retries", "redeliveries")

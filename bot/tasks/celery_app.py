@@ -6,7 +6,7 @@ result backend: a job's result is its Slack post.
 
 from __future__ import annotations
 
-from celery import Celery
+from celery import Celery  # type: ignore[import-untyped]
 
 from bot.config import Settings
 

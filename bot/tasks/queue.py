@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from celery import Celery
-from kombu.exceptions import ChannelError
+from celery import Celery  # type: ignore[import-untyped]
+from kombu.exceptions import ChannelError  # type: ignore[import-untyped]
 from prometheus_client.core import GaugeMetricFamily
 
 from bot.config import Settings

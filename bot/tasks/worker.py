@@ -11,8 +11,8 @@ import logging
 import threading
 import time
 
-from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery import Celery, Task  # type: ignore[import-untyped]
+from celery.signals import worker_process_init  # type: ignore[import-untyped]
 
 from bot.config import Settings
 from bot.slack.deps import AnswerDeps

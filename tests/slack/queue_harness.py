@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-from celery import Celery
+from celery import Celery  # type: ignore[import-untyped]
 
 from bot.config import Settings
 from bot.slack.app import SlackApp, create_web_tier
