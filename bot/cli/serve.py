@@ -47,31 +47,31 @@ def serve(
         from bot.tasks.embedded import EmbeddedWorker
 
         embedded = EmbeddedWorker(settings.worker_concurrency).start()
+    # uvicorn re-raises SIGTERM after its graceful shutdown: make that (and Socket Mode's SIGTERM)
+    # end here, so that `finally` stops the workers too
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if socket:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            signal.signal(signal.SIGTERM, _interrupt)  # so `finally` stops the workers gracefully
-            try:
-                SocketModeHandler(slack.bolt, settings.slack_app_token).start()
-            except KeyboardInterrupt:
-                pass
-            return
+            SocketModeHandler(slack.bolt, settings.slack_app_token).start()
+        else:
+            import uvicorn
 
-        import uvicorn
+            from bot.slack.web import create_web_app
+            from bot.store.task_stats import TaskStats
+            from bot.tasks.queue import QueueMonitor
 
-        from bot.slack.web import create_web_app
-        from bot.store.task_stats import TaskStats
-        from bot.tasks.queue import QueueMonitor
-
-        monitor = QueueMonitor(celery, settings, TaskStats.from_settings(slack.deps.stores.redis, settings))
-        uvicorn.run(
-            create_web_app(slack, monitor),
-            host=host,
-            port=port,
-            log_level="info",
-            timeout_graceful_shutdown=SHUTDOWN_TIMEOUT_S,
-        )
+            monitor = QueueMonitor(celery, settings, TaskStats.from_settings(slack.deps.stores.redis, settings))
+            uvicorn.run(
+                create_web_app(slack, monitor),
+                host=host,
+                port=port,
+                log_level="info",
+                timeout_graceful_shutdown=SHUTDOWN_TIMEOUT_S,
+            )
+    except KeyboardInterrupt:
+        pass
     finally:
         if embedded is not None:
             embedded.stop(SHUTDOWN_TIMEOUT_S)

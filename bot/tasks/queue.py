@@ -15,7 +15,7 @@ from bot.tasks.celery_app import JOB_TASK
 
 log = logging.getLogger(__name__)
 
-PING_TIMEOUT_S = 0.5  # how long /healthz waits for workers to answer a ping
+PING_TIMEOUT_S = 1.0  # how long /healthz waits for workers to answer a ping (busy nodes answer late)
 
 
 class CeleryJobs:

@@ -30,7 +30,7 @@ from tests.slack.slack_http import SlackSender, Uvicorn
 
 REPO = Path(__file__).resolve().parents[2]
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
-WORKER_START_S = 240  # a worker process loads the model, the index and the PII masker first
+WORKER_START_S = 600  # seen: over 4 min on a 2-core machine shared with other jobs  # a worker process loads the model, the index and the PII masker first
 
 
 def reachable(host: str, port: int) -> bool:
