@@ -49,7 +49,7 @@ def gaps(
 
 def _post(settings, stores, service, found, days: float) -> dict[str, int]:
     from bot.channels import ChannelPolicies
-    from bot.slack.app import web_client
+    from bot.slack.credentials import web_client
     from bot.slack.review import IngestDesk, post_gap_digests
 
     if not settings.slack_bot_token:

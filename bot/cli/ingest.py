@@ -51,7 +51,7 @@ def ingest(
 def _review_after_ingest(settings):
     """Suspend verified answers resting on changed documents; their cards say why (with Slack set up).
     Redis unreachable: a warning, and the next ingest checks again (nothing is lost)."""
-    from bot.slack.app import web_client
+    from bot.slack.credentials import web_client
     from bot.slack.review import review_after_ingest
     from bot.store.redis_conn import REDIS_DOWN
 

@@ -178,7 +178,7 @@ def _refresh(stores: Stores, ref: str) -> None:
     if not settings.slack_bot_token:
         return
     from bot.channels import ChannelPolicies
-    from bot.slack.app import web_client
+    from bot.slack.credentials import web_client
     from bot.slack.review import IngestDesk, refresh_card
 
     desk = IngestDesk(stores, ChannelPolicies.load(settings.channels_file, settings.channel_audiences), settings)

@@ -17,14 +17,17 @@ def serve(
     socket: bool = typer.Option(False, "--socket", help="Use Socket Mode (needs SLACK_APP_TOKEN) instead of HTTP."),
 ) -> None:
     """Run the Slack bot: answers mentions, DMs, thread follow-ups, the assistant panel and /policy-sources."""
-    from bot.slack.app import SlackConfigError, create_slack_app, require
+    from bot.slack.credentials import SlackConfigError, require, verify_token
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
     try:
         if socket:
             require(settings, "slack_app_token")
-        slack = create_slack_app(settings)
+        identity = verify_token(settings)  # before the model and the index load: a wrong token fails in a second
+        from bot.slack.app import create_slack_app
+
+        slack = create_slack_app(settings, identity=identity)
     except SlackConfigError as exc:
         typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.review.gaps import find_gaps
 from bot.slack import ids
-from bot.slack.app import web_client
+from bot.slack.credentials import web_client
 from bot.slack.review import post_gap_digests
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import FakeSlack

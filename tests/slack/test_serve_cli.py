@@ -50,3 +50,13 @@ def test_unreachable_slack_is_named(env) -> None:
     env.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")  # nothing listens on the discard port
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2 and "cannot reach Slack at SLACK_API_URL=http://127.0.0.1:9/api/" in result.output
+
+
+def test_a_missing_token_fails_before_the_model_or_the_index_load(env) -> None:
+    import sys
+
+    for module in [m for m in sys.modules if m.startswith(("bot.slack.app", "bot.answer", "sentence_transformers"))]:
+        env.delitem(sys.modules, module)  # as in a fresh process
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "SLACK_BOT_TOKEN is not set" in result.output
+    assert "bot.answer.service" not in sys.modules and "bot.slack.app" not in sys.modules
