@@ -25,9 +25,10 @@ from bot.slack import ids
 from bot.store.keys import Keys
 from tests.fake_llm import RecordingChatModel
 from tests.slack.conftest import RunningBot
-from tests.slack.fake_slack import BOT_USER, FakeSlack
+from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import CHANNEL, ask, posted_text
 from tests.slack.index import REDIS_URL, REPO
+from tests.slack.slack_http import reaction
 
 ASKER, ASKER_NAME = "UPRIYA", "Priya Raman"
 COLLEAGUE, COLLEAGUE_NAME = "UDANIEL", "Daniel Okafor"
@@ -149,17 +150,6 @@ def raw_pii_in(text: str) -> list[str]:
     return found
 
 
-def _reaction(name: str, channel: str, ts: str, user: str) -> dict:
-    return {
-        "type": "reaction_added",
-        "user": user,
-        "reaction": name,
-        "item_user": BOT_USER,
-        "item": {"type": "message", "channel": channel, "ts": ts},
-        "event_ts": "1.0",
-    }
-
-
 def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyService, fake_slack: FakeSlack, caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="bot")
     fake_slack.add_user(ASKER, ASKER_NAME, display_name="Priya R")
@@ -212,10 +202,10 @@ def test_no_raw_pii_in_redis_logs_or_prompts(start_bot, llm_service: PolicyServi
     # 👍 / 👎 on the answers, both forms of /policy-sources, the Sources button
     answers = fake.calls_to("chat.postMessage")
     channel_answer = fake.threads[(CHANNEL, root["ts"])][1]
-    bot.send.event(_reaction("+1", CHANNEL, channel_answer["ts"], COLLEAGUE))
-    bot.send.event(_reaction("-1::skin-tone-2", CHANNEL, channel_answer["ts"], ASKER))
+    bot.send.event(reaction("+1", CHANNEL, channel_answer["ts"], COLLEAGUE))
+    bot.send.event(reaction("-1::skin-tone-2", CHANNEL, channel_answer["ts"], ASKER))
     dm_answer = next(m for m in fake.threads[(DM, max(ts for c, ts in fake.threads if c == DM))])
-    bot.send.event(_reaction("thumbsdown", DM, dm_answer["ts"], ASKER))
+    bot.send.event(reaction("thumbsdown", DM, dm_answer["ts"], ASKER))
     bot.send.command(user=ASKER, channel=CHANNEL, text="", response_url=fake.response_url("mine"))
     bot.send.command(
         user=ASKER,

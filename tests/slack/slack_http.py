@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import httpx
 import uvicorn
 
-from tests.slack.fake_slack import TEAM
+from tests.slack.fake_slack import BOT_USER, TEAM
 
 SECRET = "test-signing-secret"
 _ids = itertools.count(1)
@@ -185,6 +185,18 @@ def message(channel: str, user: str, text: str, ts: str, *, channel_type: str = 
         "channel_type": channel_type,
         "team": TEAM,
         **extra,
+    }
+
+
+def reaction(name: str, channel: str, ts: str, user: str, kind: str = "reaction_added") -> dict:
+    """A `reaction_added` (or `kind`) event on a message the bot posted."""
+    return {
+        "type": kind,
+        "user": user,
+        "reaction": name,
+        "item_user": BOT_USER,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": "1.0",
     }
 
 

@@ -8,18 +8,7 @@ from bot.store.keys import Keys, ref
 from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.helpers import CHANNEL, OTHER, USER, ask
-from tests.slack.slack_http import SlackSender
-
-
-def _reaction(kind: str, name: str, channel: str, ts: str, user: str = OTHER) -> dict:
-    return {
-        "type": kind,
-        "user": user,
-        "reaction": name,
-        "item_user": BOT_USER,
-        "item": {"type": "message", "channel": channel, "ts": ts},
-        "event_ts": "1.0",
-    }
+from tests.slack.slack_http import SlackSender, reaction
 
 
 def _votes(bot: RunningBot, channel: str, ts: str) -> dict[str, str]:
@@ -36,35 +25,35 @@ def answered(bot: RunningBot, fake_slack: FakeSlack) -> str:
 
 
 def test_thumbs_up_then_changed_to_down_then_removed(bot: RunningBot, answered: str) -> None:
-    bot.send.event(_reaction("reaction_added", "+1::skin-tone-3", CHANNEL, answered))
+    bot.send.event(reaction("+1::skin-tone-3", CHANNEL, answered, OTHER))
     bot.settle()
     assert _votes(bot, CHANNEL, answered) == {OTHER: "1"}
 
-    bot.send.event(_reaction("reaction_added", "thumbsdown", CHANNEL, answered))
+    bot.send.event(reaction("thumbsdown", CHANNEL, answered, OTHER))
     bot.settle()
     assert _votes(bot, CHANNEL, answered) == {OTHER: "-1"}
 
-    bot.send.event(_reaction("reaction_removed", "-1", CHANNEL, answered))
+    bot.send.event(reaction("-1", CHANNEL, answered, OTHER, kind="reaction_removed"))
     bot.settle()
     assert _votes(bot, CHANNEL, answered) == {}
 
 
 def test_removing_a_stale_vote_keeps_the_current_one(bot: RunningBot, answered: str) -> None:
-    bot.send.event(_reaction("reaction_added", "thumbsup", CHANNEL, answered))
-    bot.send.event(_reaction("reaction_added", "-1::skin-tone-5", CHANNEL, answered, user=USER))
+    bot.send.event(reaction("thumbsup", CHANNEL, answered, OTHER))
+    bot.send.event(reaction("-1::skin-tone-5", CHANNEL, answered, USER))
     bot.settle()
-    bot.send.event(_reaction("reaction_added", "-1", CHANNEL, answered))
+    bot.send.event(reaction("-1", CHANNEL, answered, OTHER))
     bot.settle()
-    bot.send.event(_reaction("reaction_removed", "+1", CHANNEL, answered))  # the 👍 they had replaced
+    bot.send.event(reaction("+1", CHANNEL, answered, OTHER, kind="reaction_removed"))  # the 👍 they had replaced
     bot.settle()
     assert _votes(bot, CHANNEL, answered) == {OTHER: "-1", USER: "-1"}
 
 
 def test_other_reactions_and_non_answers_are_ignored(bot: RunningBot, fake_slack: FakeSlack, answered: str) -> None:
-    bot.send.event(_reaction("reaction_added", "tada", CHANNEL, answered))
-    bot.send.event(_reaction("reaction_added", "eyes", CHANNEL, answered, user=BOT_USER))
+    bot.send.event(reaction("tada", CHANNEL, answered, OTHER))
+    bot.send.event(reaction("eyes", CHANNEL, answered, BOT_USER))
     someone = fake_slack.seed(CHANNEL, {"user": USER, "text": "hello"})
-    bot.send.event(_reaction("reaction_added", "+1", CHANNEL, someone["ts"]))
+    bot.send.event(reaction("+1", CHANNEL, someone["ts"], OTHER))
     bot.settle()
     assert _votes(bot, CHANNEL, answered) == {}
     assert _votes(bot, CHANNEL, someone["ts"]) == {}
@@ -75,8 +64,8 @@ def test_votes_sent_the_instant_answers_are_posted_are_all_counted(bot: RunningB
 
     def react(message: dict) -> None:
         with SlackSender(bot.send.url) as send:
-            send.event(_reaction("reaction_added", "+1", message["channel"], message["ts"], user=OTHER))
-            send.event(_reaction("reaction_added", "-1", message["channel"], message["ts"], user=USER))
+            send.event(reaction("+1", message["channel"], message["ts"], OTHER))
+            send.event(reaction("-1", message["channel"], message["ts"], USER))
 
     fake_slack.on_post = react
     questions = [ask(bot.send, fake_slack, f"How many days of annual leave do I get? ({n})") for n in range(20)]
@@ -101,11 +90,11 @@ def test_votes_changed_and_removed_before_the_answer_is_stored_end_right(bot: Ru
         with SlackSender(bot.send.url) as send:
             in_order(
                 send,
-                _reaction("reaction_added", "-1", channel, ts, user=USER),
-                _reaction("reaction_added", "-1", channel, ts),
-                _reaction("reaction_added", "+1", channel, ts),  # OTHER changes their mind...
-                _reaction("reaction_removed", "+1", channel, ts),  # ...and takes it back
-                _reaction("reaction_removed", "-1", channel, ts),  # a stale removal: no vote of OTHER's
+                reaction("-1", channel, ts, USER),
+                reaction("-1", channel, ts, OTHER),
+                reaction("+1", channel, ts, OTHER),  # OTHER changes their mind...
+                reaction("+1", channel, ts, OTHER, kind="reaction_removed"),  # ...and takes it back
+                reaction("-1", channel, ts, OTHER, kind="reaction_removed"),  # a stale removal: no vote of OTHER's
             )
 
     fake_slack.on_post = react

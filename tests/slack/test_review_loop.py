@@ -17,9 +17,10 @@ from bot.slack.app import web_client
 from bot.slack.review import review_after_ingest
 from bot.store.keys import Keys
 from tests.slack.conftest import RunningBot
-from tests.slack.fake_slack import BOT_USER, FakeSlack
+from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import CHANNEL, OTHER, USER, ask_and_wait, posted_text
 from tests.slack.review_kb import COMP_REVIEW, GENERAL_REVIEW, PEOPLE_REVIEW, make_review_kb
+from tests.slack.slack_http import reaction
 
 REVIEWER = "UREVIEWER"
 CAROL = "UCAROL"
@@ -46,17 +47,6 @@ def review_bot(start_bot: Callable[..., RunningBot], review_settings: Settings) 
     return start
 
 
-def _reaction(name: str, channel: str, ts: str, user: str, kind: str = "reaction_added") -> dict:
-    return {
-        "type": kind,
-        "user": user,
-        "reaction": name,
-        "item_user": BOT_USER,
-        "item": {"type": "message", "channel": channel, "ts": ts},
-        "event_ts": "1.0",
-    }
-
-
 def _answer_of(fake: FakeSlack, channel: str, question: dict) -> dict:
     return fake.threads[(channel, question["ts"])][-1]
 
@@ -74,7 +64,7 @@ def _button(message: dict, action_id: str) -> dict:
 
 
 def _downvote_with_reason(bot: RunningBot, fake: FakeSlack, answer: dict, voter: str, code: str) -> None:
-    bot.send.event(_reaction("-1", CHANNEL, answer["ts"], voter))
+    bot.send.event(reaction("-1", CHANNEL, answer["ts"], voter))
     bot.settle()
     prompt = next(e for e in fake.ephemerals if e["user"] == voter and "what was wrong" in e["text"])
     button = _button(prompt, ids.REASON_ACTION_PREFIX + code)
@@ -109,9 +99,9 @@ def test_the_whole_loop(review_bot, review_settings: Settings, fake_slack: FakeS
     assert "👎 1" in posted_text(card_now) and "Wrong" in posted_text(card_now)  # updated in place
 
     # a second 👎 from the same person (after taking it back) never asks again
-    bot.send.event(_reaction("-1", CHANNEL, answer["ts"], OTHER, kind="reaction_removed"))
+    bot.send.event(reaction("-1", CHANNEL, answer["ts"], OTHER, kind="reaction_removed"))
     bot.settle()
-    bot.send.event(_reaction("-1", CHANNEL, answer["ts"], OTHER))
+    bot.send.event(reaction("-1", CHANNEL, answer["ts"], OTHER))
     bot.settle()
     assert len([e for e in fake_slack.ephemerals if e["user"] == OTHER]) == 1
     assert len(_cards(fake_slack, PEOPLE_REVIEW)) == 1
@@ -190,7 +180,7 @@ def test_other_reason_opens_a_modal_and_is_stored_masked_then_erased(review_bot,
 def test_no_prompt_for_thumbs_up(review_bot, fake_slack: FakeSlack) -> None:
     bot = review_bot()
     answer = _answer_of(fake_slack, CHANNEL, ask_and_wait(bot, fake_slack, QUESTION))
-    bot.send.event(_reaction("+1", CHANNEL, answer["ts"], OTHER))
+    bot.send.event(reaction("+1", CHANNEL, answer["ts"], OTHER))
     bot.settle()
     assert fake_slack.ephemerals == [] and bot.stores.reviews.list() == []
 
@@ -201,7 +191,7 @@ def test_a_restricted_documents_card_only_reaches_a_channel_that_may_see_it(revi
     question = ask_and_wait(bot, fake_slack, COMP_QUESTION, channel=MANAGERS)
     answer = _answer_of(fake_slack, MANAGERS, question)
     assert any(s.audience == ["managers"] for s in bot.stores.answers.get(MANAGERS, answer["ts"]).sources)
-    bot.send.event(_reaction("-1", MANAGERS, answer["ts"], USER))
+    bot.send.event(reaction("-1", MANAGERS, answer["ts"], USER))
     bot.settle()
     assert not _cards(fake_slack, COMP_REVIEW) and not _cards(fake_slack, GENERAL_REVIEW)
     [item] = bot.stores.reviews.list()
@@ -215,7 +205,7 @@ def test_a_reviewer_outside_the_audience_cannot_act_on_its_card(review_bot, fake
     fake_slack.add_user("UGUEST", "Gus Guest", guest=True)
     question = ask_and_wait(bot, fake_slack, COMP_QUESTION, channel=MANAGERS)
     answer = _answer_of(fake_slack, MANAGERS, question)
-    bot.send.event(_reaction("-1", MANAGERS, answer["ts"], USER))
+    bot.send.event(reaction("-1", MANAGERS, answer["ts"], USER))
     bot.settle()
     assert len(_cards(fake_slack, COMP_REVIEW)) == 1
     assert not _cards(fake_slack, GENERAL_REVIEW)
