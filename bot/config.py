@@ -79,8 +79,17 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
-    slack_workers: int = 4
+    slack_workers: int = 4  # in-process answering (tests, `create_slack_app`): threads answering at once
     event_dedup_ttl_s: int = 3600
+
+    # --- task queue (Celery): the web tier enqueues, `policybot worker` answers ----------
+    broker_url: str | None = None  # None: REDIS_URL; RabbitMQ e.g. amqp://guest:guest@127.0.0.1:5672//
+    task_queue: str = "policybot"  # the broker queue questions wait in
+    worker_concurrency: int = 2  # worker processes per `policybot worker` (each loads the model, ~10 s, ~0.5 GB)
+    serve_workers: bool = True  # `policybot serve` starts a worker node as a child process; False: run `policybot worker`
+    task_visibility_timeout_s: int = 300  # unacked tasks return to the queue after this (longer than the slowest answer)
+    task_max_retries: int = 4  # retries on Slack 5xx / 429 / network errors before the apology
+    task_retry_backoff_s: float = 2.0  # first retry's delay; doubled on each further retry (2, 4, 8, 16 s)
 
     # --- stored answers and feedback ---------------------------------------------------
     answer_retention_days: int = 90
@@ -130,6 +139,11 @@ class Settings(BaseSettings):
     @property
     def company_path(self) -> Path:
         return self.company_file or self.knowledge_dir / "company.yaml"
+
+    @property
+    def broker(self) -> str:
+        """The Celery broker: BROKER_URL, or the Redis of REDIS_URL."""
+        return self.broker_url or self.redis_url
 
     @property
     def state_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""Command line: `policybot admin|ingest|ask|chat|eval|calibrate|serve|feedback|review|gaps|report|variants|audit|forget-user`."""
+"""Command line: `policybot admin|ingest|ask|chat|eval|calibrate|serve|worker|feedback|review|gaps|report|variants|audit|forget-user`."""
 
 from bot.cli import (  # noqa: F401  (register commands)
     admin,
@@ -14,6 +14,7 @@ from bot.cli import (  # noqa: F401  (register commands)
     review,
     serve,
     variants,
+    worker,
 )
 from bot.cli.app import app
 

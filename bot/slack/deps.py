@@ -1,32 +1,43 @@
-"""Everything a listener needs, built once per process and passed explicitly (no globals)."""
+"""Everything a listener or a job needs, built once per process and passed explicitly (no globals).
+
+`SlackDeps` is what the web tier needs to turn a Slack request into a job: no embedding model, no
+index, no PII masker. `AnswerDeps` adds what running jobs needs; it is built only in the processes
+that answer (`policybot worker`, or the in-process app of the Slack tests).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.answer.service import PolicyService
-from bot.assist.workflow import Assist
-from bot.channels import ChannelPolicies
-from bot.company import CompanyProfile
-from bot.config import Settings
-from bot.core.masking import Masker
-from bot.governance.access import PrincipalResolver
-from bot.slack.directory import SlackDirectory
-from bot.slack.request import BotIdentity
-from bot.slack.workers import Workers
-from bot.store.stores import Stores
+if TYPE_CHECKING:  # the answering side's types import the model's libraries: not in the web tier
+    from bot.answer.service import PolicyService
+    from bot.assist.workflow import Assist
+    from bot.channels import ChannelPolicies
+    from bot.company import CompanyProfile
+    from bot.config import Settings
+    from bot.core.masking import Masker
+    from bot.governance.access import PrincipalResolver
+    from bot.slack.directory import SlackDirectory
+    from bot.slack.jobs import Jobs
+    from bot.slack.request import BotIdentity
+    from bot.store.stores import Stores
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SlackDeps:
     settings: Settings
     company: CompanyProfile
     channels: ChannelPolicies  # per-channel policy (CHANNELS_FILE), looked up once per question
-    assist: Assist  # the question workflow: ask, then record
-    service: PolicyService  # source lookups (/policy-sources)
     stores: Stores
-    masker: Masker
     bot: BotIdentity
-    pool: Workers  # answers run here, after the HTTP ack
+    jobs: Jobs  # where answers and every Slack call after the ack run: the task queue, or this process's threads
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerDeps(SlackDeps):
+    assist: Assist  # the question workflow: ask, then record
+    service: PolicyService  # source lookups (/policy-sources, review modals)
+    masker: Masker
     principals: PrincipalResolver  # who may see what (bot.governance.access)
     directory: SlackDirectory  # Slack profiles, user groups and names (bot.slack.directory)

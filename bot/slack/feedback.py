@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk import WebClient
-
 from bot import metrics
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
-from bot.slack.review import after_vote
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +16,12 @@ def vote_value(reaction: str) -> int | None:
     return ids.VOTE_REACTIONS.get(reaction.split("::", 1)[0])
 
 
-def on_reaction(deps: SlackDeps, event: dict, *, added: bool, client: WebClient | None = None) -> None:
+def on_reaction(deps: SlackDeps, event: dict, *, added: bool) -> None:
     """Record or withdraw a vote; reactions on anything but a bot answer are ignored by the store.
 
     A vote on a message of ours whose answer record is not stored yet (the reaction raced the
     save) is kept pending and counted when the record lands. A counted change goes on to the
-    review loop (`after_vote`: the 👎 reason prompt, the review card) on the worker pool.
+    review loop (a job: the 👎 reason prompt, the review card; `bot.slack.review.after_vote`).
     """
     value = vote_value(event.get("reaction", ""))
     item = event.get("item") or {}
@@ -37,8 +34,8 @@ def on_reaction(deps: SlackDeps, event: dict, *, added: bool, client: WebClient 
         counted = feedback.vote(item["channel"], item["ts"], user, value, keep_pending=ours)
     else:
         counted = feedback.unvote(item["channel"], item["ts"], user, value)
-    if counted and client is not None:
-        deps.pool.submit(after_vote, deps, client, item["channel"], item["ts"], user, value if added else None)
     if counted:
+        payload = {"channel": item["channel"], "ts": item["ts"], "user": user, "value": value if added else None}
+        deps.jobs.submit(deps, ids.JOB_AFTER_VOTE, payload)
         metrics.VOTES.labels("up" if value > 0 else "down", "added" if added else "removed").inc()
     log.info("reaction %s on %s:%s by %s counted=%s", "added" if added else "removed", item["channel"], item["ts"], user, counted)

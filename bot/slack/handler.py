@@ -1,9 +1,10 @@
 """Answering a question from Slack: normalise -> ask -> deliver -> record.
 
-Listeners ack Slack and hand a `SlackQuestion` to `submit_question`; the answer is computed and
-posted on the worker pool so a slow answer never delays an HTTP ack or another answer. What to
-answer and who may see it is decided by the question workflow (`bot.assist`); this module only
-speaks Slack: who is asking where, the thread's history, posting, and the apology on failure.
+Listeners hand a `SlackQuestion` to `submit_question`, which claims it and queues a job
+(`bot.slack.jobs`: a Celery worker, or the in-process pool of the Slack tests); `answer_question`
+runs there, so a slow answer never delays an HTTP ack or another answer. What to answer and who
+may see it is decided by the question workflow (`bot.assist`); this module only speaks Slack: who
+is asking where, the thread's history, posting, and the apology on failure.
 """
 
 from __future__ import annotations
@@ -18,31 +19,48 @@ from slack_sdk.errors import SlackApiError
 from bot.core.asking import Asker, Delivery, Outcome, Place, Question
 from bot.core.principals import principals_of
 from bot.governance.access import Access
+from bot.slack import ids
 from bot.slack.blocks import Message, answer_message, text_message
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import AnswerDeps, SlackDeps
 from bot.slack.history import thread_history
 from bot.slack.request import SlackQuestion
 from bot.slack.status import WorkingIndicator
+from bot.slack.wire import question_to_json
 
 log = logging.getLogger(__name__)
 
 SetStatus = Callable[[str], object]
 
 
-def submit_question(deps: SlackDeps, req: SlackQuestion, client: WebClient, set_status: SetStatus | None = None) -> None:
+def submit_question(deps: SlackDeps, req: SlackQuestion) -> None:
     """Claim the question message (once across `app_mention` + `message` and across processes),
-    then answer it on the worker pool."""
+    then queue its answer (`bot.slack.jobs`). If it cannot be queued, both claims are released and
+    the error propagates, so Slack gets no 200 and delivers the event again."""
     if not deps.stores.claims.claim(req.question_key):
         log.info("question %s:%s already claimed (event %s)", req.channel, req.ts, req.event_id)
         finish(deps, req.event_id, handled=True)
         return
-    deps.pool.submit(answer_question, deps, req, client, set_status)
+    try:
+        deps.jobs.submit(deps, ids.JOB_ANSWER, question_to_json(req))
+    except Exception:
+        finish(deps, req.event_id, False, req.question_key)
+        raise
 
 
-def answer_question(deps: SlackDeps, req: SlackQuestion, client: WebClient, set_status: SetStatus | None = None) -> None:
-    """Answer `req` in Slack. Never silent: any failure becomes an apology in the thread."""
+def answer_question(
+    deps: AnswerDeps,
+    req: SlackQuestion,
+    client: WebClient,
+    set_status: SetStatus | None = None,
+    *,
+    retry_on: Callable[[BaseException], bool] | None = None,
+) -> None:
+    """Answer `req` in Slack. Never silent: any failure becomes an apology in the thread, except an
+    error `retry_on` accepts before anything was posted: that one is raised, claims kept, so the
+    queue runs the job again."""
     started = time.perf_counter()
     handled = False
+    retrying = False
     question: Question | None = None
     try:
         history = thread_history(client, deps.bot, req.channel, req.thread_ts, req.ts) if req.thread_ts else []
@@ -64,12 +82,16 @@ def answer_question(deps: SlackDeps, req: SlackQuestion, client: WebClient, set_
             req.channel, req.ts, req.surface, outcome.result.kind, outcome.decision, outcome.sensitive_topic is not None,
             len(outcome.result.sources), len(req.text), (time.perf_counter() - started) * 1000,
         )  # fmt: skip
-    except Exception:
+    except Exception as exc:
+        if not handled and retry_on is not None and retry_on(exc):
+            retrying = True
+            raise
         log.exception("answering failed: event=%s channel=%s ts=%s user=%s", req.event_id, req.channel, req.ts, req.user)
         handled = handled or apologise(deps, req, client)
         deps.assist.record_error(question or to_question(req, None, []))
     finally:
-        finish(deps, req.event_id, handled, req.question_key)
+        if not retrying:
+            finish(deps, req.event_id, handled, req.question_key)
 
 
 def to_question(req: SlackQuestion, access: Access | None, history: list) -> Question:
@@ -81,7 +103,7 @@ def to_question(req: SlackQuestion, access: Access | None, history: list) -> Que
     return Question(text=req.text, asker=asker, place=place, history=history, surface=req.surface)
 
 
-def deliver(deps: SlackDeps, req: SlackQuestion, client: WebClient, outcome: Outcome) -> Delivery:
+def deliver(deps: AnswerDeps, req: SlackQuestion, client: WebClient, outcome: Outcome) -> Delivery:
     """Post the outcome as it says: in the thread, ephemerally to the asker, or privately plus a
     neutral note in the thread. Returns where the answer itself was posted."""
     fallback = deps.company.contacts.fallback_channel
@@ -135,7 +157,7 @@ def send(client: WebClient, channel: str, thread_ts: str | None, message: Messag
     return reply["ts"]
 
 
-def apologise(deps: SlackDeps, req: SlackQuestion, client: WebClient) -> bool:
+def apologise(deps: AnswerDeps, req: SlackQuestion, client: WebClient) -> bool:
     """Post the apology; False when even that failed (so Slack's retry may still answer)."""
     channel = req.policy.contact_channel or deps.company.contacts.fallback_channel
     try:

@@ -31,3 +31,19 @@ REVIEW_WRITE = "policybot_review_write"
 REVIEW_POLICY_UPDATE = "policybot_review_policy_update"
 REVIEW_NOT_POLICY = "policybot_review_not_policy"
 VERIFY_MODAL = "policybot_verify"  # "Write the correct answer" modal
+
+# Jobs: the work listeners hand off after the ack (`bot.slack.jobs` runs them on a worker).
+JOB_ANSWER = "answer"  # payload: a SlackQuestion as JSON (bot.slack.wire)
+JOB_SHORTCUT = "ask_shortcut"  # the message shortcut: open the DM, say what was asked, answer
+JOB_NOTICE = "notice"  # one ephemeral line to one person (e.g. "the bot is off in this channel")
+JOB_HOME = "home"  # publish the App Home tab
+JOB_GREETING = "assistant_greeting"  # the assistant panel's greeting and suggested prompts
+JOB_SOURCES_COMMAND = "sources_command"
+JOB_SOURCES_BUTTON = "sources_button"
+JOB_HANDOFF = "handoff"
+JOB_AFTER_VOTE = "after_vote"  # the 👎 reason prompt and the review card
+JOB_REASON = "reason"  # a reason button pressed
+JOB_REASON_TEXT = "reason_text"  # the "Other…" modal submitted
+JOB_CARD_ACTION = "card_action"  # a review-card button (not "Write the correct answer")
+JOB_VERIFY_MODAL = "verify_modal"  # fill the opened "Write the correct answer" modal
+JOB_VERIFY = "verify"  # the "Write the correct answer" modal submitted

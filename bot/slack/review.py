@@ -26,8 +26,16 @@ from bot.review.gaps import Gap
 from bot.review.routing import may_see_all, readers_of, review_channel
 from bot.review.suspend import suspend_stale
 from bot.slack import ids
-from bot.slack.deps import SlackDeps
-from bot.slack.review_blocks import gap_digest, reason_modal, reason_prompt, reason_thanks, review_card, verify_modal
+from bot.slack.deps import AnswerDeps
+from bot.slack.review_blocks import (
+    VERIFY_TITLE,
+    gap_digest,
+    notice_modal,
+    reason_prompt,
+    reason_thanks,
+    review_card,
+    verify_modal,
+)
 from bot.store.reasons import OTHER, REASONS
 from bot.store.reviews import Action, ReviewItem
 from bot.store.stores import Stores
@@ -37,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 class Desk(Protocol):
-    """What posting and updating cards needs (`SlackDeps` is one; ingest builds its own)."""
+    """What posting and updating cards needs (`AnswerDeps` is one; ingest builds its own)."""
 
     @property
     def stores(self) -> Stores: ...
@@ -54,12 +62,11 @@ CARD_ACTIONS: dict[str, Action] = {
 }
 REVIEWER_REFUSED = "This review is about a policy with a limited audience you're not in, so you can't act on it."
 REVIEW_GONE = "I can't find that review any more."
-ANSWER_MISSING = "Write the answer people should get."
 SUSPENDED_NOTE = "⏸️ The verified answer to this question is no longer served: {reason}. Please review it again."
 POLICY_UPDATE_NOTE = "📝 <@{who}> says {title} needs an update. Question: “{question}” — document: {doc}"
 
 
-def after_vote(deps: SlackDeps, client: WebClient, channel: str, ts: str, user: str, value: int | None) -> None:
+def after_vote(deps: AnswerDeps, client: WebClient, channel: str, ts: str, user: str, value: int | None) -> None:
     """Run after a counted vote change (`value` None: a vote withdrawn): a 👎 asks why (once) and
     opens the review; any change refreshes an existing card."""
     record = deps.stores.answers.get(channel, ts)
@@ -148,23 +155,21 @@ def announce_suspension(desk: Desk, client: WebClient, answer: VerifiedAnswer) -
 
 
 # --- 👎 reasons ----------------------------------------------------------------------------
-def on_reason(deps: SlackDeps, client: WebClient, body: dict, action: dict, respond) -> None:
-    """A reason button in the prompt: store it (or open the "Other…" modal), thank, refresh the card."""
+def on_reason(deps: AnswerDeps, client: WebClient, body: dict, action: dict, respond) -> None:
+    """A reason button in the prompt (not "Other…": its modal opens in the listener, before the
+    trigger expires): store it, thank, refresh the card."""
     code = action["action_id"].removeprefix(ids.REASON_ACTION_PREFIX)
+    if code not in REASONS or code == OTHER:
+        log.warning("unexpected reason button %s", action["action_id"])
+        return
     answer_ref, user = action["value"], body["user"]["id"]
-    if code == OTHER:
-        client.views_open(trigger_id=body["trigger_id"], view=reason_modal(answer_ref))
-        return
-    if code not in REASONS:
-        log.warning("unknown reason button %s", action["action_id"])
-        return
     reason = deps.stores.reasons.set(answer_ref, user, code)
     thanks = reason_thanks(reason.label)
     respond(replace_original=True, text=thanks.text, blocks=thanks.blocks)
     refresh_card(deps, client, answer_ref)
 
 
-def on_reason_text(deps: SlackDeps, client: WebClient, body: dict, view: dict) -> None:
+def on_reason_text(deps: AnswerDeps, client: WebClient, body: dict, view: dict) -> None:
     """The "Other…" modal was submitted: store the text PII-masked, refresh the card."""
     text = view["state"]["values"]["reason"]["text"].get("value") or ""
     deps.stores.reasons.set(view["private_metadata"], body["user"]["id"], OTHER, deps.masker.mask(text))
@@ -172,26 +177,22 @@ def on_reason_text(deps: SlackDeps, client: WebClient, body: dict, view: dict) -
 
 
 # --- reviewers' actions --------------------------------------------------------------------
-def reviewer_principals(deps: SlackDeps, user: str, channel: str) -> Principals:
+def reviewer_principals(deps: AnswerDeps, user: str, channel: str) -> Principals:
     """What a reviewer clicking in `channel` may see (their groups plus the channel's audiences)."""
     audiences = deps.channels.policy(channel).audiences
     return deps.principals.access(user, channel, deps.directory, is_dm=False, channel_audiences=audiences).full
 
 
-def on_card_action(deps: SlackDeps, client: WebClient, body: dict, action: dict) -> None:
-    """One of the four card buttons; "Write the correct answer" opens the modal (trigger ids
-    expire in 3 s, so this runs in the listener, before anything slow)."""
+def on_card_action(deps: AnswerDeps, client: WebClient, body: dict, action: dict) -> None:
+    """One of the card buttons that act at once ("Answer is right", "Policy needs an update", "Not
+    a policy question"): checked against the card's sources, applied, audited, the card updated."""
     user, channel, answer_ref = body["user"]["id"], body["channel"]["id"], action["value"]
     item = deps.stores.reviews.get(answer_ref)
     if item is None:
         client.chat_postEphemeral(channel=channel, user=user, text=REVIEW_GONE)
         return
-    principals = reviewer_principals(deps, user, channel)
-    if not may_see_all(item.sources, principals):
+    if not may_see_all(item.sources, reviewer_principals(deps, user, channel)):
         client.chat_postEphemeral(channel=channel, user=user, text=REVIEWER_REFUSED)
-        return
-    if action["action_id"] == ids.REVIEW_WRITE:
-        client.views_open(trigger_id=body["trigger_id"], view=verify_modal(item, section_choices(deps, item, principals)))
         return
     act = CARD_ACTIONS[action["action_id"]]
     updated = actions.apply(deps.stores, answer_ref, act, user, channel)
@@ -202,7 +203,23 @@ def on_card_action(deps: SlackDeps, client: WebClient, body: dict, action: dict)
     refresh_card(deps, client, answer_ref)
 
 
-def section_choices(deps: SlackDeps, item: ReviewItem, principals: Principals) -> list[Source]:
+def fill_verify_modal(deps: AnswerDeps, client: WebClient, body: dict, action: dict, view_id: str) -> None:
+    """ "Write the correct answer": the listener opened a "looking up…" modal at once (trigger ids
+    expire in 3 s); this fills it with the answer field and the sections the reviewer may pick, or
+    says why they can't act."""
+    user, channel, answer_ref = body["user"]["id"], body["channel"]["id"], action["value"]
+    item = deps.stores.reviews.get(answer_ref)
+    if item is None:
+        client.views_update(view_id=view_id, view=notice_modal(VERIFY_TITLE, REVIEW_GONE))
+        return
+    principals = reviewer_principals(deps, user, channel)
+    if not may_see_all(item.sources, principals):
+        client.views_update(view_id=view_id, view=notice_modal(VERIFY_TITLE, REVIEWER_REFUSED))
+        return
+    client.views_update(view_id=view_id, view=verify_modal(item, section_choices(deps, item, principals)))
+
+
+def section_choices(deps: AnswerDeps, item: ReviewItem, principals: Principals) -> list[Source]:
     """Sections a verified answer may rest on: the answer's own sources, then the search results
     for the question, all visible to the reviewer, without repeats."""
     found = deps.service.find_sources(item.question, principals=principals, k=8)
@@ -213,7 +230,7 @@ def section_choices(deps: SlackDeps, item: ReviewItem, principals: Principals) -
     return list(seen.values())
 
 
-def notify_owners(deps: SlackDeps, client: WebClient, item: ReviewItem, who: str) -> None:
+def notify_owners(deps: AnswerDeps, client: WebClient, item: ReviewItem, who: str) -> None:
     """ "Policy needs an update": tell each cited document's own review channel (other than the card's)."""
     for source in {s.doc_id: s for s in item.sources}.values():
         channel = source.review_channel
@@ -225,13 +242,7 @@ def notify_owners(deps: SlackDeps, client: WebClient, item: ReviewItem, who: str
 
 
 # --- "Write the correct answer" ------------------------------------------------------------
-def verify_errors(view: dict) -> dict[str, str]:
-    """The modal's field errors as Slack shows them (`response_action: errors`); empty when valid."""
-    text = (view["state"]["values"].get("answer", {}).get("text", {}).get("value") or "").strip()
-    return {} if text else {"answer": ANSWER_MISSING}
-
-
-def on_verify(deps: SlackDeps, client: WebClient, body: dict, view: dict) -> VerifiedAnswer | None:
+def on_verify(deps: AnswerDeps, client: WebClient, body: dict, view: dict) -> VerifiedAnswer | None:
     """Store the reviewer's answer as a verified answer resting on the sections they ticked (only
     sections they may see count), close the review, audit it, update the card."""
     user, answer_ref = body["user"]["id"], view["private_metadata"]

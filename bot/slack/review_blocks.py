@@ -16,6 +16,8 @@ from bot.slack.mrkdwn import escape, person, to_mrkdwn, truncate
 from bot.store.reasons import REASONS
 from bot.store.reviews import ReviewItem
 
+ANSWER_MISSING = "Write the answer people should get."
+VERIFY_TITLE = "Correct answer"  # the "Write the correct answer" modal's title
 REASON_QUESTION = "Thanks for the 👎 — what was wrong with this answer?"
 REASON_THANKS = "Thanks — noted: {label}. The policy owners will review this answer."
 MAX_OPTIONS = 10  # checkboxes element limit
@@ -150,7 +152,7 @@ def verify_modal(item: ReviewItem, choices: Sequence[Source]) -> dict:
         "type": "modal",
         "callback_id": ids.VERIFY_MODAL,
         "private_metadata": item.ref,
-        "title": {"type": "plain_text", "text": "Correct answer"},
+        "title": {"type": "plain_text", "text": VERIFY_TITLE},
         "submit": {"type": "plain_text", "text": "Verify"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
@@ -192,3 +194,20 @@ def _option(source: Source) -> dict:
 
 def _day(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
+
+
+def notice_modal(title: str, text: str) -> dict:
+    """A modal that only says something (no submit): "looking that up…" while a job fills the real
+    modal in (`views.update`), or why the reviewer can't act. `title` at most 24 characters."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": sections(escape(text)),
+    }
+
+
+def verify_errors(view: dict) -> dict[str, str]:
+    """The modal's field errors as Slack shows them (`response_action: errors`); empty when valid."""
+    text = (view["state"]["values"].get("answer", {}).get("text", {}).get("value") or "").strip()
+    return {} if text else {"answer": ANSWER_MISSING}

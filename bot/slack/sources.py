@@ -23,14 +23,14 @@ from bot.slack.blocks import (
     citations_message,
     text_message,
 )
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import AnswerDeps
 
 log = logging.getLogger(__name__)
 
 Respond = Callable[..., object]
 
 
-def sources_command(deps: SlackDeps, *, user: str, channel: str, text: str, respond: Respond) -> None:
+def sources_command(deps: AnswerDeps, *, user: str, channel: str, text: str, respond: Respond) -> None:
     """No text: the sources of my latest answer to `user` here; text: the best-matching sections."""
     try:
         principals = _principals(deps, user, channel)
@@ -45,7 +45,7 @@ def sources_command(deps: SlackDeps, *, user: str, channel: str, text: str, resp
 
 
 def sources_button(
-    deps: SlackDeps, client: WebClient, *, user: str, channel: str, message_ts: str, thread_ts: str | None
+    deps: AnswerDeps, client: WebClient, *, user: str, channel: str, message_ts: str, thread_ts: str | None
 ) -> None:
     """Post the full citations of the answer at `message_ts`, visible to the clicker only."""
     record = deps.stores.answers.get(channel, message_ts)
@@ -56,7 +56,7 @@ def sources_button(
     client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
 
 
-def _principals(deps: SlackDeps, user: str, channel: str) -> Principals:
+def _principals(deps: AnswerDeps, user: str, channel: str) -> Principals:
     """What `user` may see in `channel` (the reply is ephemeral: only they read it)."""
     audiences = deps.channels.policy(channel).audiences
     access = deps.principals.access(user, channel, deps.directory, is_dm=channel.startswith("D"), channel_audiences=audiences)
@@ -75,7 +75,7 @@ def _citations(sources: list[Source], principals: Principals, *, heading: str) -
     return message
 
 
-def _latest(deps: SlackDeps, user: str, channel: str, principals: Principals) -> Message:
+def _latest(deps: AnswerDeps, user: str, channel: str, principals: Principals) -> Message:
     record = deps.stores.answers.latest_for(user, channel)
     if record is None:
         return text_message(NOT_ANSWERED_YET)
@@ -84,7 +84,7 @@ def _latest(deps: SlackDeps, user: str, channel: str, principals: Principals) ->
     return _citations(record.sources, principals, heading="Sources of my last answer to you here")
 
 
-def _matching(deps: SlackDeps, text: str, principals: Principals) -> Message:
+def _matching(deps: AnswerDeps, text: str, principals: Principals) -> Message:
     # the reply is ephemeral: what the person running the command may see, wherever they run it
     sources = deps.service.find_sources(text.strip(), principals=principals, k=5)
     if not sources:

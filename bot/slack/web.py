@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from typing import Protocol
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import Metric
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,8 +24,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.slack.app import SlackApp
-from bot.slack.health import health
+from bot.slack.health import QueueChecks, health
 from bot.slack.intake import Rejection, check
+from bot.variants.assign import Variants
 from bot.web.admin import create_admin_app
 
 log = logging.getLogger(__name__)
@@ -38,8 +41,14 @@ def reject(request: Request, rejection: Rejection, size: int) -> Response:
     return Response(rejection.reason, status_code=rejection.status, media_type="text/plain")
 
 
-def create_web_app(slack: SlackApp) -> Starlette:
-    secret = slack.deps.settings.slack_signing_secret or ""
+class QueueMonitor(QueueChecks, Protocol):
+    def collect(self) -> Iterable[Metric]: ...
+
+
+def create_web_app(slack: SlackApp, queue: QueueMonitor | None = None) -> Starlette:
+    """Slack's endpoint, /healthz, /metrics and /admin; `queue`: the web tier's broker, workers and queue."""
+    settings = slack.deps.settings
+    secret = settings.slack_signing_secret or ""
 
     async def events(request: Request) -> Response:
         body = await request.body()
@@ -49,10 +58,15 @@ def create_web_app(slack: SlackApp) -> Starlette:
         return to_starlette_response(await run_in_threadpool(slack.bolt.dispatch, bolt_request))
 
     async def metrics(request: Request) -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        text = generate_latest(REGISTRY)
+        if queue is not None:  # read per scrape (broker, Redis): a registry of its own, off the event loop
+            registry = CollectorRegistry(auto_describe=False)
+            registry.register(queue)
+            text += await run_in_threadpool(generate_latest, registry)
+        return Response(text, media_type=CONTENT_TYPE_LATEST)
 
     async def healthz(request: Request) -> JSONResponse:
-        healthy, details = await run_in_threadpool(health, slack.deps)
+        healthy, details = await run_in_threadpool(health, slack.deps, queue)
         return JSONResponse(details, status_code=200 if healthy else 503)
 
     @contextlib.asynccontextmanager
@@ -65,7 +79,7 @@ def create_web_app(slack: SlackApp) -> Starlette:
             Route(EVENTS_PATH, events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
-            Mount("/admin", create_admin_app(slack.deps.settings, slack.deps.stores, variants=slack.deps.assist.variants)),
+            Mount("/admin", create_admin_app(settings, slack.deps.stores, variants=Variants(settings.variants_file))),
         ],
         lifespan=lifespan,
     )

@@ -31,6 +31,11 @@ class EventClaims:
         """Mark a claimed event handled, so retries stay ignored for the whole TTL."""
         self._redis.set(self._keys.event(event_id), "done", xx=True, ex=self._ttl_s)
 
+    @degrade(False)  # Redis down: answer (a possible double answer beats silence)
+    def is_done(self, event_id: str) -> bool:
+        """True once the event (or question) was handled: a redelivered task for it must stop."""
+        return self._redis.get(self._keys.event(event_id)) == "done"
+
     @degrade(None)
     def release(self, event_id: str) -> None:
         """Give up a claim when nothing was posted, so Slack's retry gets answered."""

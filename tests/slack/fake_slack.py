@@ -6,7 +6,7 @@ keeps threads so `conversations.replies` returns what was posted, and accepts `r
 posts on /response/<id>. Interactivity rules: `views.open` needs a trigger id this fake issued
 (`issue_trigger`), used once and within 3 s; a view must be a valid modal (title ≤ 24 chars, a
 submit button when it has inputs, ≤ 100 blocks, option and button limits); `chat.update` only
-updates a message that exists; `chat.postEphemeral` needs a `user`. Ephemeral messages are
+updates a message that exists, `views.update` a view that is open; `chat.postEphemeral` needs a `user`. Ephemeral messages are
 kept in `ephemerals`, opened views in `views`, `response_url` posts in `responses`.
 """
 
@@ -57,7 +57,9 @@ class FakeSlack:
         self._triggers: dict[str, float] = {}  # issued trigger id -> monotonic time issued
         self._used_triggers: set[str] = set()
         self._rate_limited: dict[str, int] = {}
-        self._failing: dict[str, tuple[int, str]] = {}
+        self._failing: dict[str, tuple[int, str, int]] = {}
+        self._held: dict[str, threading.Event] = {}  # method -> set when its held call arrives
+        self._released = threading.Event()  # set by `stop`: held calls end
         # called with each message chat.postMessage created, before the poster gets its response
         self.on_post: Callable[[dict], object] | None = None
         self._lock = threading.Condition()
@@ -72,6 +74,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -121,9 +124,24 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After: 1`."""
         self._rate_limited[method] = times
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
-        """Answer the next `times` calls of `method` with {"ok": false, "error": error}."""
-        self._failing[method] = (times, error)
+    def fail(self, method: str, error: str, times: int = 1, status: int = 200) -> None:
+        """Answer the next `times` calls of `method` with {"ok": false, "error": error} (HTTP `status`)."""
+        self._failing[method] = (times, error, status)
+
+    def hold(self, method: str) -> threading.Event:
+        """Keep the next call of `method` hanging, unanswered and unrecorded, until `stop`: a slow Slack
+        call the caller can die in. Returns an event set when that call arrives."""
+        self._held[method] = threading.Event()
+        return self._held[method]
+
+    def _wait_if_held(self, method: str) -> bool:
+        """True if this call was held (it gets no answer: its caller is presumed dead)."""
+        arrived = self._held.pop(method, None)
+        if arrived is None:
+            return False
+        arrived.set()
+        self._released.wait(120)
+        return True
 
     # --- inspection --------------------------------------------------------------------
     def calls_to(self, method: str) -> list[dict]:
@@ -161,10 +179,10 @@ class FakeSlack:
         if self._rate_limited.get(method, 0) > 0:
             self._rate_limited[method] -= 1
             return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
-        times, error = self._failing.get(method, (0, ""))
+        times, error, status = self._failing.get(method, (0, "", 200))
         if times > 0:
-            self._failing[method] = (times - 1, error)
-            return 200, {}, {"ok": False, "error": error}
+            self._failing[method] = (times - 1, error, status)
+            return status, {}, {"ok": False, "error": error}
         if "channel" in params and not _CHANNEL.match(str(params["channel"])):
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         api = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -239,6 +257,17 @@ class FakeSlack:
         with self._lock:
             self.views.append(view)
         return {"ok": True, "view": view}
+
+    def api_views_update(self, p: dict) -> dict:
+        """Replace an open view (by `view_id`), as Slack does: same id, new content, validated."""
+        if problems := _invalid_view(p.get("view") or {}):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        with self._lock:
+            index = next((i for i, v in enumerate(self.views) if v["id"] == p.get("view_id")), None)
+            if index is None:
+                return {"ok": False, "error": "not_found"}
+            self.views[index] = {"id": p["view_id"], "state": {"values": {}}, **p["view"]}
+            return {"ok": True, "view": self.views[index]}
 
     def api_reactions_add(self, p: dict) -> dict:
         key = (p["channel"], p["timestamp"], p["name"])
@@ -446,6 +475,8 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else params.pop("token", None)
             path = self.path.split("?", 1)[0]
             method = path.removeprefix("/api/") if path.startswith("/api/") else path.lstrip("/")
+            if fake._wait_if_held(method):
+                return
             status, headers, body = fake.handle(method, params, token)
             payload = json.dumps(body).encode()
             self.send_response(status)

@@ -1,11 +1,10 @@
-"""The App Home tab: a short how-to, published when someone opens it."""
+"""The App Home tab: a short how-to, published (by a job) when someone opens it."""
 
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
-from bot.slack.blocks import home_view
+from bot.slack import ids
 from bot.slack.deps import SlackDeps
 
 EVENTS = ("app_home_opened",)
@@ -13,6 +12,6 @@ EVENTS = ("app_home_opened",)
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("app_home_opened")
-    def on_home_opened(event: dict, client: WebClient) -> None:
+    def on_home_opened(event: dict) -> None:
         if event.get("tab", "home") == "home":
-            client.views_publish(user_id=event["user"], view=home_view())
+            deps.jobs.submit(deps, ids.JOB_HOME, {"user": event["user"]})

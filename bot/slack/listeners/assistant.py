@@ -7,9 +7,9 @@ the progress indicator falls back to 👀.
 
 from __future__ import annotations
 
-from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts
-from slack_sdk import WebClient
+from slack_bolt import App, Assistant
 
+from bot.slack import ids
 from bot.slack.deps import SlackDeps
 from bot.slack.handler import submit_question
 from bot.slack.request import from_person, question_from
@@ -21,16 +21,14 @@ def register(app: App, deps: SlackDeps) -> None:
     assistant = Assistant()
 
     @assistant.thread_started
-    def on_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
-        replies = deps.company.replies
-        say(replies.assistant_greeting)
-        if replies.suggested_prompts:
-            set_suggested_prompts(prompts=[p.model_dump() for p in replies.suggested_prompts])
+    def on_thread_started(payload: dict) -> None:
+        thread = payload["assistant_thread"]
+        deps.jobs.submit(deps, ids.JOB_GREETING, {"channel": thread["channel_id"], "thread_ts": thread["thread_ts"]})
 
     @assistant.user_message
-    def on_user_message(payload: dict, body: dict, client: WebClient, set_status: SetStatus) -> None:
+    def on_user_message(payload: dict, body: dict) -> None:
         if from_person(payload, deps.bot):
             question = question_from(payload, body, deps.bot, "assistant", deps.channels.policy(payload["channel"]))
-            submit_question(deps, question, client, set_status)
+            submit_question(deps, question)
 
     app.assistant(assistant)

@@ -11,7 +11,6 @@ someone else or that only say thanks are left alone (`etiquette`).
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from bot.slack.deps import SlackDeps
 from bot.slack.etiquette import is_followup_for_bot
@@ -23,16 +22,16 @@ EVENTS = ("message.im", "message.channels", "message.groups", "message.mpim")
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("message")
-    def on_message(event: dict, body: dict, client: WebClient) -> None:
+    def on_message(event: dict, body: dict) -> None:
         if not from_person(event, deps.bot):
             return  # own and other bots' posts, edits, deletions, joins, ...
         policy = deps.channels.policy(event["channel"])
         in_thread = event.get("thread_ts") not in (None, event["ts"])
         if event.get("channel_type") == "im":
-            submit_question(deps, question_from(event, body, deps.bot, "dm", policy), client)
+            submit_question(deps, question_from(event, body, deps.bot, "dm", policy))
         elif mentions(event.get("text", ""), deps.bot.user_id) or not policy.enabled:
             return  # the app_mention listener answers it (or notes the bot is off here)
         elif in_thread and policy.answer_followups and is_followup_for_bot(event.get("text") or "", deps.bot.user_id):
-            submit_question(deps, question_from(event, body, deps.bot, "followup", policy), client)
+            submit_question(deps, question_from(event, body, deps.bot, "followup", policy))
         elif not in_thread and policy.answer_without_mention:
-            submit_question(deps, question_from(event, body, deps.bot, "channel", policy), client)
+            submit_question(deps, question_from(event, body, deps.bot, "channel", policy))

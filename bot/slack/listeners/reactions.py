@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from bot.slack.deps import SlackDeps
 from bot.slack.feedback import on_reaction
@@ -13,9 +12,9 @@ EVENTS = ("reaction_added", "reaction_removed")
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("reaction_added")
-    def on_added(event: dict, client: WebClient) -> None:
-        on_reaction(deps, event, added=True, client=client)
+    def on_added(event: dict) -> None:
+        on_reaction(deps, event, added=True)
 
     @app.event("reaction_removed")
-    def on_removed(event: dict, client: WebClient) -> None:
-        on_reaction(deps, event, added=False, client=client)
+    def on_removed(event: dict) -> None:
+        on_reaction(deps, event, added=False)

@@ -1,45 +1,55 @@
 """The review loop's interactivity: 👎 reason buttons and modal, review-card buttons, the
-"Write the correct answer" modal (logic in `bot.slack.review`)."""
+"Write the correct answer" modal. The listeners ack, open a modal when a trigger id must be used
+within 3 s, and queue the rest (logic in `bot.slack.review`, run as jobs)."""
 
 from __future__ import annotations
 
 import re
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
-from bot.slack.review import on_card_action, on_reason, on_reason_text, on_verify, verify_errors
+from bot.slack.review_blocks import VERIFY_TITLE, notice_modal, reason_modal, verify_errors
+from bot.store.reasons import OTHER
 
 EVENTS: tuple[str, ...] = ()  # interactivity only
 CARD_BUTTONS = re.compile(
-    "^("
-    + "|".join(re.escape(a) for a in (ids.REVIEW_RIGHT, ids.REVIEW_WRITE, ids.REVIEW_POLICY_UPDATE, ids.REVIEW_NOT_POLICY))
-    + ")$"
+    "^(" + "|".join(re.escape(a) for a in (ids.REVIEW_RIGHT, ids.REVIEW_POLICY_UPDATE, ids.REVIEW_NOT_POLICY)) + ")$"
 )
+LOOKING_UP = "Looking up the policy sections this answer can rest on…"
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.action(re.compile("^" + re.escape(ids.REASON_ACTION_PREFIX)))
-    def reason_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+    def reason_button(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
-        on_reason(deps, client, body, action, respond)  # "Other…" opens a modal: before the trigger expires
+        if action["action_id"] == ids.REASON_ACTION_PREFIX + OTHER:
+            client.views_open(trigger_id=body["trigger_id"], view=reason_modal(action["value"]))
+        else:
+            deps.jobs.submit(deps, ids.JOB_REASON, {"body": body, "action": action})
 
     @app.view(ids.REASON_MODAL)
-    def reason_text(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+    def reason_text(ack: Ack, body: dict, view: dict) -> None:
         ack()
-        deps.pool.submit(on_reason_text, deps, client, body, view)
+        deps.jobs.submit(deps, ids.JOB_REASON_TEXT, {"body": body, "view": view})
 
     @app.action(CARD_BUTTONS)
-    def card_button(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+    def card_button(ack: Ack, body: dict, action: dict) -> None:
         ack()
-        on_card_action(deps, client, body, action)
+        deps.jobs.submit(deps, ids.JOB_CARD_ACTION, {"body": body, "action": action})
+
+    @app.action(ids.REVIEW_WRITE)
+    def write_button(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()  # the modal opens now (trigger ids expire in 3 s); a job fills it in
+        opened = client.views_open(trigger_id=body["trigger_id"], view=notice_modal(VERIFY_TITLE, LOOKING_UP))
+        deps.jobs.submit(deps, ids.JOB_VERIFY_MODAL, {"body": body, "action": action, "view_id": opened["view"]["id"]})
 
     @app.view(ids.VERIFY_MODAL)
-    def verify(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+    def verify(ack: Ack, body: dict, view: dict) -> None:
         if errors := verify_errors(view):
             ack(response_action="errors", errors=errors)
             return
         ack()
-        deps.pool.submit(on_verify, deps, client, body, view)
+        deps.jobs.submit(deps, ids.JOB_VERIFY, {"body": body, "view": view})

@@ -1,0 +1,89 @@
+"""The web tier's side of the queue: enqueue jobs, and watch the queue for /healthz and /metrics."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery
+from kombu.exceptions import ChannelError
+from prometheus_client.core import GaugeMetricFamily
+
+from bot.config import Settings
+from bot.slack.deps import SlackDeps
+from bot.store.task_stats import TaskStats
+from bot.tasks.celery_app import JOB_TASK
+
+log = logging.getLogger(__name__)
+
+PING_TIMEOUT_S = 1.0  # how long /healthz waits for workers to answer a ping (busy nodes answer late)
+
+
+class CeleryJobs:
+    """`bot.slack.jobs.Jobs` on the broker: `submit` returns once the broker holds the job."""
+
+    def __init__(self, celery: Celery) -> None:
+        self._celery = celery
+
+    def submit(self, deps: SlackDeps, name: str, payload: dict) -> None:
+        self._celery.send_task(JOB_TASK, args=[name, payload])
+
+    @property
+    def in_flight(self) -> int:
+        return 0  # nothing runs in this process: the broker holds the jobs
+
+    def shutdown(self) -> None:
+        """Nothing to wait for: queued jobs survive this process."""
+
+
+def _not_found(exc: ChannelError) -> bool:
+    """A 404 on a passive declare: amqp sets `code`, kombu's virtual transports (Redis) only the args."""
+    return exc.code == 404 or "404" in exc.args
+
+
+class QueueMonitor:
+    """Broker reachability, live workers, queue depth, retries and redeliveries."""
+
+    def __init__(self, celery: Celery, settings: Settings, stats: TaskStats) -> None:
+        self._celery, self._settings, self._stats = celery, settings, stats
+
+    def depth(self) -> int | None:
+        """Jobs waiting in the queue (not those a worker holds); None when the broker is unreachable."""
+        try:
+            with self._celery.connection_for_read() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+                with conn.channel() as channel:
+                    return channel.queue_declare(queue=self._settings.task_queue, passive=True).message_count
+        except ChannelError as exc:
+            if _not_found(exc):  # RabbitMQ: not declared yet; Redis: a queue is a list, gone when empty
+                return 0
+            log.warning("queue depth unavailable: %s", exc)
+        except Exception as exc:  # unreachable broker
+            log.warning("queue depth unavailable: %s", exc)
+        return None
+
+    def workers(self) -> list[str]:
+        """Names of the worker nodes that answered a ping."""
+        try:
+            replies = self._celery.control.ping(timeout=PING_TIMEOUT_S) or []
+        except Exception as exc:
+            log.warning("worker ping failed: %s", exc)
+            return []
+        return sorted(name for reply in replies for name in reply)
+
+    def checks(self) -> dict:
+        """For /healthz: the broker must be reachable; live workers are reported."""
+        depth = self.depth()
+        return {"broker": depth is not None, "workers": len(self.workers()), "queue_depth": depth}
+
+    def collect(self):
+        """Prometheus collector: queue depth and live workers now, retries and redeliveries so far."""
+        depth, counts = self.depth(), self._stats.counts()
+        gauges = {
+            "policybot_queue_depth": ("Jobs waiting in the broker queue", depth),
+            "policybot_workers": ("Worker nodes answering a ping", len(self.workers())),
+            "policybot_task_retries": ("Jobs retried after a Slack 5xx / 429 / network error", counts.get("retries")),
+            "policybot_task_redeliveries": ("Jobs delivered again (a worker died or timed out)", counts.get("redeliveries")),
+        }
+        for name, (doc, value) in gauges.items():
+            if value is not None:
+                yield GaugeMetricFamily(name, doc, value=value)
