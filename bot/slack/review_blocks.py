@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.core.results import Source
-from bot.review.gaps import Gap
 from bot.slack import ids
 from bot.slack.blocks import Message, _context, fit, sections, source_line, source_title
 from bot.slack.mrkdwn import escape, person, to_mrkdwn, truncate
 from bot.store.reasons import REASONS
 from bot.store.reviews import ReviewItem
+
+if TYPE_CHECKING:  # clustering's libraries (scikit-learn): not in the web tier, which only builds modals
+    from bot.review.gaps import Gap
 
 ANSWER_MISSING = "Write the answer people should get."
 VERIFY_TITLE = "Correct answer"  # the "Write the correct answer" modal's title

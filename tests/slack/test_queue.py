@@ -230,17 +230,22 @@ def test_serve_alone_answers_with_its_own_workers_and_stops_them_on_sigterm(make
 
 
 def test_web_tier_loads_no_model_index_or_masker(make_queue) -> None:
-    """The web tier starts without the embedding model, Chroma, spaCy/Presidio or LangChain."""
+    """The web tier (with /admin, /healthz, /metrics) starts without the embedding model, Chroma,
+    spaCy/Presidio, LangChain or scikit-learn."""
     queue = make_queue()
     script = (
         "import sys\n"
         "from bot.config import get_settings\n"
         "from bot.slack.app import create_web_tier\n"
         "from bot.tasks.celery_app import create_celery\n"
-        "from bot.tasks.queue import CeleryJobs\n"
+        "from bot.slack.web import create_web_app\n"
+        "from bot.store.task_stats import TaskStats\n"
+        "from bot.tasks.queue import CeleryJobs, QueueMonitor\n"
         "settings = get_settings()\n"
-        "create_web_tier(settings, CeleryJobs(create_celery(settings)))\n"
-        "heavy = ('torch', 'sentence_transformers', 'chromadb', 'spacy', 'presidio_analyzer', 'langchain_core')\n"
+        "celery = create_celery(settings)\n"
+        "slack = create_web_tier(settings, CeleryJobs(celery))\n"
+        "create_web_app(slack, QueueMonitor(celery, settings, TaskStats.from_settings(slack.deps.stores.redis, settings)))\n"
+        "heavy = ('torch', 'sentence_transformers', 'chromadb', 'spacy', 'presidio_analyzer', 'langchain_core', 'sklearn')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
     done = subprocess.run(
