@@ -1,7 +1,8 @@
 """Two-tier benchmark: ack latency of the web tier vs the in-process app, worker scaling, memory.
 
 In one run, against the fake Slack Web API and the real Redis (DB 14):
-1. ack latency, rounds of `--burst` concurrent mentions while answers are computed: the old path
+1. ack latency, rounds of `--burst` simultaneous mentions while answers are computed, sent from a
+   process of its own (`bench/ack_load.py`): the old path
    (`create_slack_app`: acks and answers in one process, here the benchmark's) vs the new one
    (`policybot serve` as its own process, starting its worker node of 2 processes: the one-command setup);
 2. a burst of `--big-burst` mentions answered by a worker node of 2 processes, then of 1: time until
@@ -14,6 +15,7 @@ In one run, against the fake Slack Web API and the real Redis (DB 14):
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -30,15 +32,15 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.slack_bench import answered_at, percentile, post_mention, questions  # noqa: E402
+from bench.slack_bench import CHANNEL, answered_at, percentile, post_mention, questions  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.ingest.pipeline import run_ingest  # noqa: E402
 from bot.slack.app import create_slack_app  # noqa: E402
 from bot.slack.web import create_web_app  # noqa: E402
 from bot.tasks.worker import READY  # noqa: E402
-from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
+from tests.slack.fake_slack import BOT_USER, TOKEN, FakeSlack  # noqa: E402
 from tests.slack.queue_harness import settings_env  # noqa: E402
-from tests.slack.slack_http import SECRET, SlackSender, Uvicorn  # noqa: E402
+from tests.slack.slack_http import SECRET, SlackSender, Uvicorn, event_callback, mention, signed_headers  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -47,18 +49,29 @@ def ms(values: list[float], p: float) -> str:
     return f"{percentile(values, p) * 1000:7.1f} ms"
 
 
+def signed_mention(fake: FakeSlack, text: str) -> tuple[str, dict]:
+    """(question ts, a signed Events API request for a mention of the bot asking `text`)."""
+    seeded = fake.seed(CHANNEL, {"user": "UBENCH", "text": f"<@{BOT_USER}> {text}"})
+    body = json.dumps(event_callback(mention(CHANNEL, "UBENCH", seeded["text"], seeded["ts"])))
+    return seeded["ts"], {"body": body, "headers": {"Content-Type": "application/json", **signed_headers(body)}}
+
+
 def ack_rounds(url: str, fake: FakeSlack, texts: list[str], burst: int, rounds: int) -> list[float]:
-    """Ack latencies of `rounds` bursts of `burst` concurrent mentions; each round waits for its answers."""
-    senders = [SlackSender(url) for _ in range(burst)]
+    """Ack latencies of `rounds` bursts of `burst` simultaneous mentions, sent by `bench/ack_load.py`
+    (a process of its own); each round starts while the previous round's answers are still being
+    computed (after the first ones are posted) and the last waits for all of its answers."""
     acks: list[float] = []
-    with ThreadPoolExecutor(burst) as pool:
-        for _ in range(rounds):
-            results = list(pool.map(lambda i: post_mention(senders[i], fake, texts[i % len(texts)]), range(burst)))
-            acks += [ack for _, ack in results]
-            for ts, _ in results:
-                answered_at(fake, ts, timeout=300)
-    for sender in senders:
-        sender.close()
+    pending: list[str] = []
+    for _ in range(rounds):
+        signed = [signed_mention(fake, texts[i % len(texts)]) for i in range(burst)]
+        spec = json.dumps({"url": url, "requests": [request for _, request in signed]})
+        done = subprocess.run([sys.executable, str(REPO / "bench" / "ack_load.py")], input=spec, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        acks += json.loads(done.stdout)
+        pending += [ts for ts, _ in signed]
+        answered_at(fake, pending[len(pending) - burst], timeout=300)  # answering is under way
+    for ts in pending:
+        answered_at(fake, ts, timeout=300)
     return acks
 
 

@@ -26,6 +26,7 @@ from bot.slack.history import thread_history
 from bot.slack.request import SlackQuestion
 from bot.slack.status import WorkingIndicator
 from bot.slack.wire import question_to_json
+from bot.store.keys import ref
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def answer_question(
             delivery = deliver(deps, req, client, outcome)
             handled = True
             deps.assist.record(question, outcome, delivery, started)  # at once: a 👍 may follow the post
+            review_early_votes(deps, delivery)
         log.info(
             "answered %s:%s surface=%s kind=%s decision=%s sensitive=%s sources=%d chars=%d in %.0f ms",
             req.channel, req.ts, req.surface, outcome.result.kind, outcome.decision, outcome.sensitive_topic is not None,
@@ -92,6 +94,16 @@ def answer_question(
     finally:
         if not retrying:
             finish(deps, req.event_id, handled, req.question_key)
+
+
+def review_early_votes(deps: AnswerDeps, delivery: Delivery) -> None:
+    """A 👎 that arrived before the answer was stored was parked, and `record` has just counted it:
+    queue its review-loop step now (the reason prompt, the review card), which its own job could
+    not run without the record. Idempotent with that job: a prompt is sent once per answer and person."""
+    for user, value in deps.stores.feedback.votes_of(ref(delivery.channel, delivery.ts)).items():
+        if value < 0:
+            payload = {"channel": delivery.channel, "ts": delivery.ts, "user": user, "value": value}
+            deps.jobs.submit(deps, ids.JOB_AFTER_VOTE, payload)
 
 
 def to_question(req: SlackQuestion, access: Access | None, history: list) -> Question:

@@ -46,6 +46,20 @@ class Uvicorn:
         self.thread.join(timeout=30)
 
 
+def event_callback(event: dict, event_id: str | None = None) -> dict:
+    """The Events API envelope Slack posts for `event` (a fresh event id unless given)."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "APOLICY",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "event": event,
+        "authorizations": [{"team_id": TEAM, "user_id": "UPOLICYBOT", "is_bot": True}],
+    }
+
+
 class SlackSender:
     """Posts events, slash commands and button clicks to a bot, signed like Slack signs them."""
 
@@ -61,16 +75,7 @@ class SlackSender:
 
     def event(self, event: dict, *, event_id: str | None = None, retry: int | None = None) -> httpx.Response:
         """Deliver an Events API `event_callback` (a fresh event id unless given)."""
-        body = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "APOLICY",
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):08d}",
-            "event_time": int(time.time()),
-            "event": event,
-            "authorizations": [{"team_id": TEAM, "user_id": "UPOLICYBOT", "is_bot": True}],
-        }
+        body = event_callback(event, event_id)
         response = self.post(json.dumps(body), "application/json", retry=retry)
         assert response.status_code == 200, response.text
         return response

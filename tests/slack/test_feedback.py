@@ -76,6 +76,9 @@ def test_votes_sent_the_instant_answers_are_posted_are_all_counted(bot: RunningB
     assert [_votes(bot, CHANNEL, ts) for ts in answers] == [{OTHER: "1", USER: "-1"}] * 20
     stats = bot.stores.feedback.stats()
     assert (stats["votes_up"], stats["votes_down"], stats["review_queue"]) == (20, 20, 20)
+    # every 👎 that raced its answer's record still gets its "why?" prompt, once
+    prompts = [e for e in fake_slack.ephemerals if e["user"] == USER and "what was wrong" in e["text"]]
+    assert sorted(e["thread_ts"] for e in prompts) == sorted(q["ts"] for q in questions)
 
 
 def test_votes_changed_and_removed_before_the_answer_is_stored_end_right(bot: RunningBot, fake_slack: FakeSlack) -> None:
