@@ -215,6 +215,15 @@ def test_a_reviewer_outside_the_audience_cannot_act_on_its_card(review_bot, fake
     )
     bot.settle()
     assert "limited audience" in fake_slack.ephemerals[-1]["text"]
+    # "Write the correct answer": the modal opens at once (the trigger expires in 3 s), then says why
+    # they can't act instead of listing the restricted document's sections
+    bot.send.click(
+        ids.REVIEW_WRITE, user="UGUEST", channel=COMP_REVIEW, message=message,
+        value=_button(message, ids.REVIEW_WRITE)["value"], trigger_id=fake_slack.issue_trigger(),
+    )  # fmt: skip
+    bot.settle()
+    [modal] = fake_slack.views
+    assert "limited audience" in str(modal["blocks"]) and "submit" not in modal
     assert bot.stores.reviews.list()[0].state == "open"
 
 
