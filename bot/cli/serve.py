@@ -43,7 +43,9 @@ def serve(
     from bot.tasks.queue import CeleryJobs
 
     celery = create_celery(settings)
-    slack = create_web_tier(settings, CeleryJobs(celery), identity=identity)
+    jobs = CeleryJobs(celery)
+    jobs.warm_up()
+    slack = create_web_tier(settings, jobs, identity=identity)
 
     embedded = None
     if settings.serve_workers if workers is None else workers:

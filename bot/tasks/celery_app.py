@@ -11,6 +11,7 @@ from celery import Celery
 from bot.config import Settings
 
 JOB_TASK = "policybot.job"  # one task: `bot.slack.jobs.run_job(name, payload)`
+PUBLISH_CONNECTIONS = 20  # broker connections a web tier publishes on at once (a burst of Slack events); more wait
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.3}  # then a 500 to Slack
 
 
@@ -33,6 +34,7 @@ def create_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_publish_retry_policy=PUBLISH_RETRY,
+        broker_pool_limit=PUBLISH_CONNECTIONS,
         broker_connection_timeout=2,
         broker_connection_retry_on_startup=True,
         # Redis: unacked jobs come back after `visibility_timeout`; sweep for them every

@@ -11,7 +11,7 @@ from prometheus_client.core import GaugeMetricFamily
 from bot.config import Settings
 from bot.slack.deps import SlackDeps
 from bot.store.task_stats import TaskStats
-from bot.tasks.celery_app import JOB_TASK
+from bot.tasks.celery_app import JOB_TASK, PUBLISH_CONNECTIONS
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,20 @@ class CeleryJobs:
         # argsrepr: the job's name only. Celery's default repr of the payload would copy the
         # unmasked question into the message headers (shown by monitoring tools) and costs ~0.4 ms.
         self._celery.send_task(JOB_TASK, args=[name, payload], argsrepr=f"[{name!r}, …]", kwargsrepr="{}")
+
+    def warm_up(self) -> None:
+        """Open the publishing connections now, so the first burst of Slack events does not wait for
+        `PUBLISH_CONNECTIONS` broker connects. A broker that is down is only logged (/healthz says so)."""
+        held = []
+        try:
+            for _ in range(PUBLISH_CONNECTIONS):
+                held.append(self._celery.pool.acquire(block=True))
+                held[-1].ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:
+            log.warning("broker not reachable at startup: %s", exc)
+        finally:
+            for connection in held:
+                connection.release()
 
     @property
     def in_flight(self) -> int:
