@@ -1,8 +1,8 @@
-"""Thread pools that count their tasks in flight: one for answers, one for Bolt's listeners.
+"""Thread pools that count their tasks in flight: Bolt's listener executor, and the in-process
+job pool (`bot.slack.jobs.InlineJobs`, the Slack tests' app).
 
-Answers run on `Workers(slack_workers)` after Slack has been acked, so a slow answer never
-delays an ack or queues the thin listener code behind it. The in-flight count lets shutdown
-(and tests) wait until every accepted event has been fully handled.
+The in-flight count lets shutdown (and tests) wait until every accepted event has been fully
+handled in this process. In `policybot serve` jobs go to the Celery broker instead.
 """
 
 from __future__ import annotations
