@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -79,17 +80,22 @@ def after_vote(deps: AnswerDeps, client: WebClient, channel: str, ts: str, user:
                 channel=channel, user=user, thread_ts=record.thread_ts, text=prompt.text, blocks=prompt.blocks
             )
         if deps.stores.reviews.open(ReviewItem.of(record)):
-            post_card(deps, client, record.ref, asked_in=record.channel)
+            # an abstention cites nothing: its card goes to the owner of the closest public policy
+            near = [] if record.sources else deps.service.find_sources(record.question, k=1)
+            post_card(deps, client, record.ref, asked_in=record.channel, near=near)
             return
     refresh_card(deps, client, record.ref)
 
 
-def post_card(deps: Desk, client: WebClient, answer_ref: str, *, asked_in: str) -> None:
-    """Post the item's card in the review channel that may see all its sources (none: CLI only)."""
+def post_card(deps: Desk, client: WebClient, answer_ref: str, *, asked_in: str, near: Sequence[Source] = ()) -> None:
+    """Post the item's card in the review channel that may see all its sources (none: CLI only).
+    `near`: for an item without sources (an abstention), the closest policy sections, whose owners'
+    review channels come first."""
     item = deps.stores.reviews.get(answer_ref)
     if item is None:
         return
-    channel = review_channel(item.sources, asked_in, deps.channels, deps.settings.review_channel)
+    route_by = list(item.sources or near)
+    channel = review_channel(route_by, asked_in, deps.channels, deps.settings.review_channel)
     if channel is None:
         log.warning("review %s: no review channel may see its sources; left for `policybot review`", answer_ref)
         return

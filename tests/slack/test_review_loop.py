@@ -241,3 +241,16 @@ def test_an_asker_outside_a_verified_answers_audience_gets_the_normal_answer(rev
     assert text in posted_text(fake_slack.calls_to("chat.postMessage")[-1])
     ask_and_wait(bot, fake_slack, COMP_QUESTION, channel=CHANNEL, user=CAROL)  # not a manager here
     assert text not in posted_text(fake_slack.calls_to("chat.postMessage")[-1])
+
+
+def test_an_abstentions_card_goes_to_the_owner_of_the_closest_policy(review_bot, fake_slack: FakeSlack) -> None:
+    """An abstention cites nothing; its card goes to the review channel of the closest public
+    policy's owner (annual leave here), not to the company-wide REVIEW_CHANNEL."""
+    bot = review_bot()
+    question = ask_and_wait(bot, fake_slack, "Can I take my holiday days as a sabbatical on a boat in Antarctica?")
+    [record] = bot.stores.answers.recent(1)
+    assert record.kind == "abstain"  # precondition: no policy covers it
+    bot.send.event(reaction("-1", CHANNEL, _answer_of(fake_slack, CHANNEL, question)["ts"], USER))
+    bot.settle()
+    assert len(_cards(fake_slack, PEOPLE_REVIEW)) == 1
+    assert not _cards(fake_slack, GENERAL_REVIEW)
