@@ -11,9 +11,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from celery.schedules import crontab
 
 from bot.paths import project_root, resolve_setting_path
 
@@ -96,6 +100,8 @@ class Settings(BaseSettings):
     verified_threshold: float = 0.94  # cosine similarity for serving a verified answer; see bot/review/verified.py
     gap_distance: float = 0.65  # cosine distance at which gap clustering stops merging; bench/gap_clustering.py
     review_channel: str | None = None  # channel id for review cards when neither the document nor the channel names one
+    gap_digest_schedule: str = "0 9 * * mon"  # crontab, UTC: when `policybot worker --beat` posts the gap digests; "" off
+    gap_digest_days: float = 7  # the digest covers this many days back
     kpi_retention_days: int = 730  # day-bucketed KPI counters (no question text) outlive the answers
 
     # --- admin dashboard (/admin, bot/web/admin.py) -----------------------------------
@@ -121,6 +127,14 @@ class Settings(BaseSettings):
     sensitive_threshold: float = 0.6  # cosine similarity to a topic description; tuned in tests/governance
     audit_retention_days: int = 365
     question_refuse_chars: int = 12_000  # longer messages are refused; between MAX_QUESTION_CHARS and this: cut
+
+    @field_validator("gap_digest_schedule")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        """Five crontab fields (minute hour day-of-month month day-of-week), checked as Celery reads them."""
+        if value.strip():
+            crontab_schedule(value)
+        return value.strip()
 
     @model_validator(mode="after")
     def _paths_from_project_root(self) -> Settings:
@@ -176,3 +190,17 @@ def moved_settings() -> list[str]:
     env_file = PROJECT_ROOT / ".env"
     names = {name.upper() for name in os.environ} | {n.upper() for n in (dotenv_values(env_file) if env_file.exists() else {})}
     return [f"{name} is no longer read: set {where}" for name, where in MOVED_SETTINGS.items() if name in names]
+
+
+def crontab_schedule(text: str) -> crontab:
+    """Celery's `crontab` for five crontab fields, e.g. "0 9 * * mon"; raises ValueError naming the problem."""
+    from celery.schedules import crontab  # here only: settings load without Celery
+
+    fields = text.split()
+    if len(fields) != 5:
+        raise ValueError(f"{text!r}: a crontab needs 5 fields (minute hour day-of-month month day-of-week)")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+    except Exception as exc:  # celery raises ParseException / ValueError for bad fields
+        raise ValueError(f"{text!r}: {exc}") from None

@@ -18,7 +18,10 @@ def gaps(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     min_people: Annotated[int, typer.Option(min=1, help="Only topics asked about by at least this many people.")] = 1,
     post: Annotated[
-        bool, typer.Option("--post", help="Also post the digest to each owner's review channel (weekly cron).")
+        bool,
+        typer.Option(
+            "--post", help="Also post the digest to each owner's review channel now (workers send it on GAP_DIGEST_SCHEDULE)."
+        ),
     ] = False,
 ) -> None:
     """Knowledge gaps: abstentions and "didn't answer my question" 👎s, grouped by topic, most people first."""

@@ -15,6 +15,9 @@ from bot.config import get_settings
 def worker(
     concurrency: int = typer.Option(None, help="Worker processes (default WORKER_CONCURRENCY); each loads the model."),
     loglevel: str = typer.Option("INFO", help="Celery log level."),
+    beat: bool = typer.Option(
+        False, "--beat", help="Also run the scheduler (Celery beat) that sends the gap digest on GAP_DIGEST_SCHEDULE."
+    ),
 ) -> None:
     """Answer queued questions: each process loads the model once, then answers, posts and records."""
     from bot.slack.credentials import SlackConfigError, verify_token
@@ -29,6 +32,8 @@ def worker(
         raise typer.Exit(2) from None
     celery = create_celery(settings)
     register_tasks(celery, settings)
+    if beat:
+        settings.state_dir.mkdir(parents=True, exist_ok=True)  # beat keeps its last-run times there
     celery.worker_main(
         [
             "worker",
@@ -37,5 +42,6 @@ def worker(
             f"--hostname=policybot-{os.getpid()}@{socket.gethostname()}",  # unique: several nodes per host
             "--without-gossip",
             "--without-mingle",
+            *(["--beat", f"--schedule={settings.state_dir / 'celerybeat-schedule'}"] if beat else []),
         ]
     )

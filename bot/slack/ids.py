@@ -47,3 +47,4 @@ JOB_REASON_TEXT = "reason_text"  # the "Other…" modal submitted
 JOB_CARD_ACTION = "card_action"  # a review-card button (not "Write the correct answer")
 JOB_VERIFY_MODAL = "verify_modal"  # fill the opened "Write the correct answer" modal
 JOB_VERIFY = "verify"  # the "Write the correct answer" modal submitted
+JOB_GAP_DIGEST = "gap_digest"  # the knowledge-gap digests (sent by Celery beat on GAP_DIGEST_SCHEDULE)

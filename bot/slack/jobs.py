@@ -27,7 +27,15 @@ from bot.slack.deps import AnswerDeps, SlackDeps
 from bot.slack.handler import answer_question, finish, send
 from bot.slack.handoff import hand_off
 from bot.slack.request import SlackQuestion
-from bot.slack.review import after_vote, fill_verify_modal, on_card_action, on_reason, on_reason_text, on_verify
+from bot.slack.review import (
+    after_vote,
+    fill_verify_modal,
+    on_card_action,
+    on_reason,
+    on_reason_text,
+    on_verify,
+    scheduled_gap_digest,
+)
 from bot.slack.sources import sources_button, sources_command
 from bot.slack.wire import question_from_json
 from bot.slack.workers import Workers
@@ -119,6 +127,7 @@ JOBS: dict[str, Callable[[AnswerDeps, WebClient, dict, Retry | None], object]] =
     ids.JOB_CARD_ACTION: lambda deps, client, p, _: on_card_action(deps, client, p["body"], p["action"]),
     ids.JOB_VERIFY_MODAL: lambda deps, client, p, _: fill_verify_modal(deps, client, p["body"], p["action"], p["view_id"]),
     ids.JOB_VERIFY: lambda deps, client, p, _: on_verify(deps, client, p["body"], p["view"]),
+    ids.JOB_GAP_DIGEST: lambda deps, client, p, _: scheduled_gap_digest(deps, client, p["days"]),
 }
 
 

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from slack_sdk import WebClient
@@ -23,7 +24,7 @@ from bot.core.principals import Principals
 from bot.core.results import Source
 from bot.retrieval.index_files import registry_path
 from bot.review import actions
-from bot.review.gaps import Gap
+from bot.review.gaps import Gap, find_gaps
 from bot.review.routing import may_see_all, readers_of, review_channel
 from bot.review.suspend import suspend_stale
 from bot.slack import ids
@@ -296,3 +297,17 @@ def post_gap_digests(desk: Desk, client: WebClient, service, gaps: list[Gap], da
         digest = gap_digest(posted, days)
         client.chat_postMessage(channel=channel, text=digest.text, blocks=digest.blocks, unfurl_links=False)
     return {channel: len(posted) for channel, posted in by_channel.items()}
+
+
+def scheduled_gap_digest(deps: AnswerDeps, client: WebClient, days: float) -> dict[str, int]:
+    """The scheduled digest (a job Celery beat sends on GAP_DIGEST_SCHEDULE): find the gaps of the
+    last `days` and post them to each owner's review channel. Once per scheduled hour however many
+    beat schedulers fire (a claim in Redis), so a second `--beat` node never doubles a digest.
+    Returns channel -> gaps posted there (empty when another node posted it)."""
+    if not deps.stores.claims.claim(f"gap-digest:{datetime.now(UTC):%Y-%m-%dT%H}"):
+        log.info("gap digest of this hour already posted by another node")
+        return {}
+    gaps = find_gaps(deps.stores, deps.service.embeddings, days=days, distance=deps.settings.gap_distance)
+    posted = post_gap_digests(deps, client, deps.service, gaps, days)
+    log.info("gap digest: %d gap(s) posted to %s", sum(posted.values()), ", ".join(posted) or "no channel")
+    return posted

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from celery import Celery
 
-from bot.config import Settings
+from bot.config import Settings, crontab_schedule
+from bot.slack import ids
 
 JOB_TASK = "policybot.job"  # one task: `bot.slack.jobs.run_job(name, payload)`
 PUBLISH_CONNECTIONS = 20  # broker connections a web tier publishes on at once (a burst of Slack events); more wait
@@ -47,4 +48,13 @@ def create_celery(settings: Settings) -> Celery:
         worker_proc_alive_timeout=120,  # a worker process loads the model before it reports ready
         worker_hijack_root_logger=False,
     )
+    if settings.gap_digest_schedule:  # sent by Celery beat: the worker node started with --beat
+        celery.conf.beat_schedule = {
+            "knowledge-gap-digest": {
+                "task": JOB_TASK,
+                "schedule": crontab_schedule(settings.gap_digest_schedule),
+                "args": [ids.JOB_GAP_DIGEST, {"days": settings.gap_digest_days}],
+            }
+        }
+    celery.conf.timezone = "UTC"
     return celery

@@ -18,7 +18,8 @@ class EmbeddedWorker:
     stopped with it (SIGTERM: warm shutdown)."""
 
     def __init__(self, concurrency: int) -> None:
-        self._command = [sys.executable, "-m", "bot.cli", "worker", "--concurrency", str(concurrency)]
+        # --beat: on one machine this node also sends the scheduled gap digest
+        self._command = [sys.executable, "-m", "bot.cli", "worker", "--concurrency", str(concurrency), "--beat"]
         self._process: subprocess.Popen | None = None
 
     def start(self) -> EmbeddedWorker:

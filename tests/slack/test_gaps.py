@@ -52,3 +52,17 @@ def test_three_wordings_of_one_missing_topic_are_one_gap(start_bot, fake_slack: 
 
 def _ts(fake: FakeSlack, channel: str) -> str:
     return next(m["ts"] for (ch, _), msgs in fake.threads.items() if ch == channel for m in msgs)
+
+
+def test_the_scheduled_digest_job_posts_each_gap_once_however_many_schedulers_fire(start_bot, fake_slack: FakeSlack) -> None:
+    """The job Celery beat sends on GAP_DIGEST_SCHEDULE finds the week's gaps and posts the digest;
+    the same job sent again in that hour (a second `--beat` node) posts nothing."""
+    bot: RunningBot = start_bot(review_channel=REVIEW)
+    for n, question in enumerate(PET):
+        ask_and_wait(bot, fake_slack, question, user=f"UPET{n}")
+    deps = bot.slack.deps
+    for _ in range(2):
+        deps.jobs.submit(deps, ids.JOB_GAP_DIGEST, {"days": 7})
+        bot.settle()
+    [digest] = [c for c in fake_slack.calls_to("chat.postMessage") if c["channel"] == REVIEW]
+    assert "3 people* asked about" in posted_text(digest)
