@@ -212,6 +212,11 @@ def _context(question: str, top: _Scored) -> str | None:
     return follow if shared_with_question or len(shared_with_quote) >= 2 else None
 
 
+def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
+    """Whether `sentence` is already part of a quote chosen ahead of `before`."""
+    return any(sentence in c.unit.text for c in chosen[: chosen.index(before)])
+
+
 def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
@@ -224,6 +229,9 @@ def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
         text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
         if cand is chosen[0] and context and not any(context in c.unit.text for c in chosen):
             text = f"{text} {context}"
+        if cand.unit.kind == "item" and cand.unit.lead and not _quoted(cand.unit.lead, chosen, cand):
+            # an item alone ("- a lost or stolen laptop;") does not say what the list is for
+            text = f"{cand.unit.lead}\n{text}"
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
         lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")
