@@ -160,10 +160,17 @@ STOPWORDS = frozenset(
 )
 
 
+# "what's", "I'm", "don't", "haven't": the word before the clitic is what counts ("what", "I", "do": stop words);
+# kept whole they were content words no document contains, with the largest IDF of the question.
+_CLITIC = re.compile(r"(?:n't|['’](?:s|m|re|ve|ll|d))$")
+_IRREGULAR = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
+
+
 @lru_cache(maxsize=50_000)
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words; numbers kept (they are what policy questions hinge on)."""
-    words = (w.strip(".'-").lower() for w in _WORD.findall(text))
+    words = (w.strip(".'-").lower() for w in _WORD.findall(text.replace("’", "'")))
+    words = (_IRREGULAR.get(w) or _CLITIC.sub("", w) for w in words)
     return frozenset(_STEMMER.stemWord(w) for w in words if w and w not in STOPWORDS)
 
 
