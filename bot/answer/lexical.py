@@ -171,6 +171,9 @@ def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words; numbers kept (they are what policy questions hinge on)."""
     words = (w.strip(".'-").lower() for w in _WORD.findall(text.replace("’", "'")))
     words = (_IRREGULAR.get(w) or _CLITIC.sub("", w) for w in words)
+    # a two-word compound counts as itself and as its parts: "home-office stipend" covers "home office stipend";
+    # longer ones are names of their own ("lunch-and-learn" is not about lunch)
+    words = (part for w in words for part in ([w, *w.split("-")] if w.count("-") == 1 else [w]))
     return frozenset(_STEMMER.stemWord(w) for w in words if w and w not in STOPWORDS)
 
 
