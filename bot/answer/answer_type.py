@@ -49,6 +49,22 @@ def asked_kinds(question: str) -> list[str]:
     return [kind for kind, pattern in _KINDS if pattern.search(question)]
 
 
+# "what's the mileage rate", "who do I call", "by when…": the question wants the value itself. A yes/no question
+# ("do I get paid for unused days?") names an amount-like word without asking for a number.
+_WANTS_VALUE = re.compile(
+    r"^\W*(what|what's|whats|which|who|whom|where|when|how|by when)\b|\b(how (many|much|long|soon|early|often)|"
+    r"what's|whats|what is|what are|who do|who should|who can|number to call|by when)\b",
+    re.IGNORECASE,
+)
+
+
+def wanted_kind(question: str) -> str | None:
+    """The kind of fact the answer must carry to answer at all: the leading asked kind of a question that asks
+    for a value ("how much…", "who do I call…", "what's the … rate"); None for yes/no questions."""
+    kinds = asked_kinds(question)
+    return kinds[0] if kinds and _WANTS_VALUE.search(question) else None
+
+
 def carries(kind: str, unit: str) -> bool:
     """Whether the unit holds a fact of this kind (a digit for "number", a mailbox/phone/channel for "contact")."""
     return bool(_CARRIES[kind].search(unit))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.answer_type import type_bonus
+from bot.answer.answer_type import carries, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import content_terms, coverage, negated
 from bot.answer.text_units import Unit, split_units
@@ -117,6 +117,7 @@ class ExtractiveAnswerer:
             if chosen and _padding(chosen[0], cand, best):
                 continue
             chosen.append(cand)
+        chosen = _carrying(question, chosen, scored, best, self.max_quotes)
         return _compose(chosen, _context(question, chosen[0]))
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
@@ -142,6 +143,39 @@ class ExtractiveAnswerer:
             ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
+
+
+_CARRIER_FLOOR = 0.6  # of the best score: a unit carrying the asked fact, from the same document, below the usual cutoff
+
+
+def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best: float, limit: int) -> list[_Scored]:
+    """Quotes that carry the kind of fact the question asks for, leading.
+
+    "What's the mileage rate?" must not lead with "Record the route and mileage" when "$0.70 per mile" is
+    among the quotes; "…and what's the number to call" needs the sentence with the phone number even when
+    it scored below the cutoff (then it is added, from the best quote's document only).
+    """
+    kind = wanted_kind(question)
+    if kind is None or carries(kind, chosen[0].unit.text):
+        return chosen
+    carrier = next((c for c in chosen if carries(kind, c.unit.text)), None)
+    if carrier is not None:
+        return [carrier, *(c for c in chosen if c is not carrier)]
+    top_doc = chosen[0].hit.doc.metadata.get("doc_id")
+    extra = next(
+        (
+            c
+            for c in scored
+            if c.score >= best * _CARRIER_FLOOR
+            and c.hit.doc.metadata.get("doc_id") == top_doc
+            and carries(kind, c.unit.text)
+            and not any(c.unit.text in x.unit.text or x.unit.text in c.unit.text for x in chosen)
+        ),
+        None,
+    )
+    if extra is None:
+        return chosen
+    return [chosen[0], extra, *chosen[1 : limit - 1]]
 
 
 def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
