@@ -32,6 +32,7 @@ from bot.core.overrides import AnswerOverrides
 from bot.core.principals import EVERYONE, Principals, principals_of
 from bot.core.results import AnswerResult, Source, Turn
 from bot.governance.sanitize import sanitize_question
+from bot.governance.sensitive import SensitiveDetector
 from bot.retrieval.bm25 import Bm25Index
 from bot.retrieval.embeddings import load_embeddings, model_path
 from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
@@ -96,6 +97,8 @@ class PolicyService:
         self.answerer: Answerer = self.extractive if name == "extractive" else build_answerer(name, context)
         self.today = dt.date.today  # the day validity is decided for; tests inject their own
         self.abstain_threshold = calibrated_threshold(settings)
+        # a sensitive situation described in everyday words is searched with its topic's word too (see _retrieve)
+        self.sensitive = SensitiveDetector.from_profile(self.company.sensitive, self.embeddings, settings.sensitive_threshold)
         self.lexicon = model_lexicon(model_path(settings.embedding_model))  # real words are never "corrected"
         self.chain = (
             RunnableLambda(self._prepare, name="prepare")
@@ -223,6 +226,11 @@ class PolicyService:
         query = expand_query(state.query, self.company.synonyms)
         depth = max(self.search_depth, state.overrides.retrieval_k or 0)
         search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
+        topic = self.sensitive.unnamed_topic(state.query, search.query_embedding)
+        if topic:  # "comments about my looks" -> also "harassment": the policy's word (only these questions search twice)
+            state.query = f"{state.query} ({topic})"
+            query = expand_query(state.query, self.company.synonyms)
+            search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
