@@ -30,6 +30,12 @@ _SPECIAL_CASE = re.compile(r"\b(additional|in addition to the|directors and abov
 _ASKS_SPECIAL_CASE = re.compile(
     r"\d|\b(if|unless|part[- ]time|additional|extra|more|longer|director|after|during|while)\b", re.IGNORECASE
 )
+# a rule for another role ("Managers who witness… must notify People Ops", "Contractors are not covered"): it
+# answers only a question that names that role; "who do I talk to" from the asker wants the asker's own rule
+_ROLE_SUBJECT = re.compile(
+    r"^(?:all |the )?(managers|directors|contractors|interns|interviewees|executives|approvers|reviewers|investigators)\b",
+    re.IGNORECASE,
+)
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 
@@ -138,6 +144,9 @@ class ExtractiveAnswerer:
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
             special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
+            role = _ROLE_SUBJECT.match(unit.text)
+            if role and not content_terms(role.group(1)) & q_terms:
+                special += 0.07
             score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble + special
             ranked.append(_Scored(unit, hit, score, row))

@@ -38,11 +38,12 @@ def split_units(body: str) -> list[Unit]:
             if kind == "sentence":
                 lead = _lead_in(sentences) if sentences and line.endswith(":") else None
             of = lead if kind == "item" else None
-            units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(sentences, [*sentences[1:], None]))
-            if line.endswith(":"):
-                items = _following_items(lines, i + 1)
-                if items:
-                    units.append(Unit("\n".join([_sentences(line)[-1], *items]), "lead"))
+            items = _following_items(lines, i + 1) if line.endswith(":") and sentences else []
+            # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
+            standalone = [s for s in sentences if not (items and s == sentences[-1])]
+            units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], None]))
+            if items:
+                units.append(Unit("\n".join([_lead_in(sentences), *items]), "lead"))
         i += 1
     return units
 
@@ -58,6 +59,8 @@ def _following_items(lines: list[str], start: int, limit: int = 8) -> list[str]:
     """The list items right after a lead-in line ("…any of the following channels:")."""
     items: list[str] = []
     for line in lines[start:]:
+        if not items and not line.strip():
+            continue  # a blank line between the lead-in and its list
         if not _ITEM.match(line) or len(items) >= limit:
             break
         items.append(line.strip())
