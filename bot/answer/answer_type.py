@@ -65,9 +65,20 @@ def wanted_kind(question: str) -> str | None:
     return kinds[0] if kinds and _WANTS_VALUE.search(question) else None
 
 
+# digits that are not a quantity: a phone number, a mailbox, a cross-reference ("see 3.2"), a policy/version number
+_NOT_QUANTITY = re.compile(
+    r"\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w.-]+|\b(?:see|section|§)\s*\d[\d.]*|\b[A-Z]{2,}-[\w-]*\d[\w-]*", re.IGNORECASE
+)
+
+
 def carries(kind: str, unit: str) -> bool:
-    """Whether the unit holds a fact of this kind (a digit for "number", a mailbox/phone/channel for "contact")."""
-    return bool(_CARRIES[kind].search(unit))
+    """Whether the unit holds a fact of this kind (a quantity for "number", a mailbox/phone/channel for "contact").
+
+    A phone number or "(see 3.2)" is not an answer to "how quickly…": the reporting-channels list must not pass
+    for the sentence with "within 2 business days".
+    """
+    text = _NOT_QUANTITY.sub(" ", unit) if kind == "number" else unit
+    return bool(_CARRIES[kind].search(text))
 
 
 _DURATION = r"(\d+)\s*(years?|months?|weeks?)"
