@@ -9,8 +9,10 @@ import pytest
 
 from bot.answer.answer_type import carries, wanted_kind
 from bot.answer.calibration import CONFIDENCE_VERSION, calibrated_threshold
+from bot.answer.extractive import not_an_answer
 from bot.answer.lexical import content_terms
 from bot.answer.question_text import SpellingCorrector, model_lexicon, strip_introduction
+from bot.answer.text_units import split_units
 from bot.answer.service import PolicyService
 from bot.config import Settings
 from bot.eval.calibrate import SweepRow, calibrate, choose, sweep, write_calibration
@@ -197,3 +199,22 @@ def test_calibrate_needs_both_kinds_of_labels(tmp_path):
     (root / "answers.jsonl").write_text(json.dumps({"query-id": "q1", "answerable": True}) + "\n")
     with pytest.raises(ValueError, match=r"answers\.jsonl"):
         calibrate(load_dataset(root), Settings(data_dir=tmp_path / "data", llm_model=None))
+
+
+def test_pdf_lists_and_headings_are_split_into_the_right_units():
+    body = (
+        "Employees will be allowed personal use of Foundation equipment only when:\n"
+        "A. Advance approval by ED/CEO is obtained.\n"
+        "B. The item is portable.\n"
+        "Fitness for Duty\n"
+        "Does your Foundation permit solicitation on your property?\n"
+        "● The use of illegal drugs on the job is prohibited."
+    )
+    units = split_units(body)
+    lead = next(u for u in units if u.kind == "lead")
+    assert lead.text.startswith("Employees will be allowed") and "B. The item is portable." in lead.text
+    assert not any(u.text.startswith("Employees will be allowed") for u in units if u.kind != "lead")
+    skipped = {u.text for u in units if not_an_answer(u)}
+    assert skipped == {"Fitness for Duty", "Does your Foundation permit solicitation on your property?"}
+    bullet = next(u for u in units if "illegal drugs" in u.text)
+    assert bullet.kind == "item" and not not_an_answer(bullet)

@@ -138,6 +138,8 @@ class ExtractiveAnswerer:
         rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
         ranked = []
         for (unit, hit), sim, row in zip(pairs, sims, rows):
+            if not_an_answer(unit):
+                continue
             rank_prior = 1.0 / (1 + hits.index(hit))
             fit = type_bonus(question, unit.text)
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
@@ -185,6 +187,21 @@ def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best:
     if extra is None:
         return chosen
     return [chosen[0], extra, *chosen[1 : limit - 1]]
+
+
+_TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
+
+
+def not_an_answer(unit: Unit) -> bool:
+    """A unit that cannot answer a question whatever its words: a question ("Does your Foundation permit
+    solicitation?", from a template) or a heading left unmarked in a PDF's text ("Fitness for Duty")."""
+    text = unit.text.strip()
+    if unit.kind in ("row", "lead"):
+        return False
+    if text.endswith("?"):
+        return True
+    words = text.split()
+    return len(words) <= 6 and not text.endswith((".", ":", ";", "!")) and all(_TITLE_WORD.match(w) for w in words)
 
 
 def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:

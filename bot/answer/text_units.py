@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s+")
+# list items: "- ", "• ", "● " (PDF bullets), "1. ", "2) ", "A. ", "b) "
+_ITEM = re.compile(r"^\s*([-*•●○■▪◦‣–]|\d+[.)]|[A-Za-z][.)])\s+")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
 
 
