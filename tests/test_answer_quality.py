@@ -207,6 +207,9 @@ def test_pdf_lists_and_headings_are_split_into_the_right_units():
         "A. Advance approval by ED/CEO is obtained.\n"
         "B. The item is portable.\n"
         "Fitness for Duty\n"
+        "Solicitation on Foundation property\n"
+        "CODE OF ETHICS:\n"
+        "The Code applies to every employee.\n"
         "Does your Foundation permit solicitation on your property?\n"
         "● The use of illegal drugs on the job is prohibited."
     )
@@ -215,6 +218,11 @@ def test_pdf_lists_and_headings_are_split_into_the_right_units():
     assert lead.text.startswith("Employees will be allowed") and "B. The item is portable." in lead.text
     assert not any(u.text.startswith("Employees will be allowed") for u in units if u.kind != "lead")
     skipped = {u.text for u in units if not_an_answer(u)}
-    assert skipped == {"Fitness for Duty", "Does your Foundation permit solicitation on your property?"}
+    assert skipped == {
+        "Fitness for Duty",
+        "Solicitation on Foundation property",
+        "CODE OF ETHICS:",
+        "Does your Foundation permit solicitation on your property?",
+    }
     bullet = next(u for u in units if "illegal drugs" in u.text)
     assert bullet.kind == "item" and not not_an_answer(bullet)

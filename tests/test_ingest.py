@@ -357,3 +357,19 @@ def test_pdf_words_set_closer_than_a_space_are_not_glued_together():
         x += pdf.get_string_width(word) + 2.5
     pages, _ = read_pdf(bytes(pdf.output()), markdown_table)
     assert pages == [(1, "A scanned copy is saved on the server within 10 working days.")]
+
+
+def test_a_pdf_line_ending_mid_clause_is_joined_to_the_next_even_when_it_starts_with_a_capital():
+    from bot.ingest.cleaning import join_wrapped_lines
+
+    text = (
+        "The ED/CEO will be responsible for the implementation and monitoring of the Human Resource Policies and\n"
+        "Procedures.\n"
+        "File Management and Amendments to the Manual\n"
+        "Employees are requested to assist."
+    )
+    assert join_wrapped_lines(text).splitlines() == [
+        "The ED/CEO will be responsible for the implementation and monitoring of the Human Resource Policies and Procedures.",
+        "File Management and Amendments to the Manual",
+        "Employees are requested to assist.",
+    ]

@@ -194,14 +194,19 @@ _TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|b
 
 def not_an_answer(unit: Unit) -> bool:
     """A unit that cannot answer a question whatever its words: a question ("Does your Foundation permit
-    solicitation?", from a template) or a heading left unmarked in a PDF's text ("Fitness for Duty")."""
+    solicitation?", from a template), a heading left unmarked in a PDF's text ("Fitness for Duty", "Solicitation
+    on Foundation property": short and unpunctuated) or a bare label ("Procedures:")."""
     text = unit.text.strip()
     if unit.kind in ("row", "lead"):
         return False
     if text.endswith("?"):
         return True
     words = text.split()
-    return len(words) <= 6 and not text.endswith((".", ":", ";", "!")) and all(_TITLE_WORD.match(w) for w in words)
+    if unit.kind == "sentence" and text.endswith(":") and len(words) <= 4:
+        return True  # a label whose list or paragraph is elsewhere ("CODE OF ETHICS:", "Procedures:")
+    if text.endswith((".", ":", ";", "!")):
+        return False
+    return len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words))
 
 
 def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
