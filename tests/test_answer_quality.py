@@ -10,7 +10,7 @@ import pytest
 from bot.answer.answer_type import carries, wanted_kind
 from bot.answer.calibration import CONFIDENCE_VERSION, calibrated_threshold
 from bot.answer.extractive import not_an_answer
-from bot.answer.lexical import content_terms
+from bot.answer.lexical import content_terms, un_forms
 from bot.answer.question_text import SpellingCorrector, model_lexicon, strip_introduction
 from bot.answer.text_units import split_units
 from bot.answer.service import PolicyService
@@ -130,6 +130,13 @@ def test_a_phone_number_is_not_the_quantity_a_how_quickly_question_asks_for(serv
     assert not carries("number", "- the anonymous Ethics Hotline at +1 888 555 0123; - a confidential advisor (see 3.2).")
     assert carries("number", "People Ops acknowledges every report within 2 business days.")
     assert "within 2 business days" in service.ask("How quickly does HR respond to a harassment report?").answer
+
+
+def test_unused_days_payout_leads_with_the_payout_rule_not_the_allowance(service):
+    """A yes/no question naming "paid" asks whether, not how much: the 25-day allowance must not lead."""
+    result = service.ask("If I quit, do I get paid for the vacation days I haven't used?")
+    assert result.answer.startswith("> Final pay, including accrued unused annual leave")
+    assert un_forms("days I haven't used, a claim not approved") == content_terms("unused unapproved")
 
 
 def test_yes_no_questions_do_not_demand_a_number():

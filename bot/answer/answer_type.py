@@ -43,12 +43,6 @@ _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 
-
-def asked_kinds(question: str) -> list[str]:
-    """The kinds of fact the question asks for, most specific first: "contact", "number"."""
-    return [kind for kind, pattern in _KINDS if pattern.search(question)]
-
-
 # "what's the mileage rate", "who do I call", "by when…": the question wants the value itself. A yes/no question
 # ("do I get paid for unused days?") names an amount-like word without asking for a number.
 _WANTS_VALUE = re.compile(
@@ -56,6 +50,17 @@ _WANTS_VALUE = re.compile(
     r"what's|whats|what is|what are|who do|who should|who can|number to call|by when)\b",
     re.IGNORECASE,
 )
+
+
+# In a yes/no question "paid", "reimbursed", "cost", "notice" name the topic, not a number asked for ("If I quit,
+# do I get paid for the days I haven't used?" is answered by "…paid out in your final pay", not "25 days of paid leave").
+_TOPIC_WORDS = re.compile(r"\b(pay|paid|reimburs\w*|cost|price|match|notice|length)\b", re.IGNORECASE)
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of fact the question asks for, most specific first: "contact", "number"."""
+    plain = question if _WANTS_VALUE.search(question) else _TOPIC_WORDS.sub(" ", question)
+    return [kind for kind, pattern in _KINDS if pattern.search(plain)]
 
 
 def wanted_kind(question: str) -> str | None:

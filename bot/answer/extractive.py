@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.answer.answer_type import carries, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
-from bot.answer.lexical import content_terms, coverage, negated
+from bot.answer.lexical import content_terms, coverage, negated, un_forms
 from bot.answer.text_units import Unit, split_units
 from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
@@ -127,7 +127,7 @@ class ExtractiveAnswerer:
         return _compose(chosen, _context(question, chosen[0]))
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
-        q_terms = content_terms(expand_query(question, self.synonyms))
+        q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
         pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]

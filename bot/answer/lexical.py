@@ -194,3 +194,15 @@ def coverage(question_terms: frozenset[str], text: str) -> float:
     if not question_terms:
         return 0.0
     return len(question_terms & content_terms(text)) / len(question_terms)
+
+
+_NOT_VERB = re.compile(
+    r"\b(?:not|never|haven't|hasn't|hadn't|didn't|don't|doesn't|wasn't|weren't|isn't|aren't)\s+(?:been\s+|yet\s+|)([a-z]+(?:ed|en|id|nt))\b",
+    re.IGNORECASE,
+)
+
+
+def un_forms(text: str) -> frozenset[str]:
+    """Stems of the "un-" adjectives a negated participle means: "days I haven't used" -> "unused",
+    "not approved" -> "unapproved", "hasn't been paid" -> "unpaid" (policies write the adjective)."""
+    return frozenset(_STEMMER.stemWord("un" + m.group(1).lower()) for m in _NOT_VERB.finditer(text.replace("’", "'")))
