@@ -96,6 +96,19 @@ def test_typos_of_document_words_are_corrected_and_real_words_left_alone():
         assert corrector.correction(word) is None, word
 
 
+def test_an_acronym_the_documents_never_use_is_searched_with_the_name_it_spells():
+    corrector = SpellingCorrector(
+        ["Martin Luther King Jr. Day is a holiday.", "Employee Relations (ER) handles cases."], model_lexicon(model_path(None))
+    )
+    assert corrector.correct("when is MLK day") == "when is MLK (Martin Luther King) day"
+    assert corrector.correct("is an ER case urgent? is it OK?") == "is an ER case urgent? is it OK?"  # ER is used; OK is a word
+
+
+def test_a_holiday_asked_by_its_initials_is_answered(service):
+    result = service.ask("when is MLK day this year")
+    assert not result.abstained and "January 19, 2026" in result.answer
+
+
 def test_a_typo_still_reaches_the_policy(service):
     result = service.ask("how many vaction days do I get")
     assert not result.abstained and "25 days of paid annual leave" in result.answer

@@ -42,6 +42,7 @@ def strip_introduction(question: str) -> str:
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")  # "Martin Luther King", "Employee Relations"
 
 
 def _one_edit(word: str) -> set[str]:
@@ -66,7 +67,10 @@ class SpellingCorrector:
 
     def __init__(self, texts: Iterable[str], lexicon: Iterable[str]) -> None:
         self.lexicon = frozenset(w for w in lexicon if w.isalpha())
+        texts = list(texts)
         self.counts: Counter[str] = Counter(w.lower() for text in texts for w in _WORD.findall(text))
+        self._runs = [m.group() for text in texts for m in _CAPITALISED_RUN.finditer(text)]
+        self._acronyms: dict[str, Counter[str]] | None = None  # initials -> names, built on first use
 
     def correction(self, word: str) -> str | None:
         """The document word `word` is a typo of, or None."""
@@ -86,8 +90,36 @@ class SpellingCorrector:
         return candidates[0]
 
     def correct(self, text: str) -> str:
-        """`text` with each surely-typo word replaced by its document word."""
-        return _WORD.sub(lambda m: self.correction(m.group()) or m.group(), text)
+        """`text` with each surely-typo word replaced by its document word, and an acronym the documents never
+        use followed by the name they spell out ("MLK" -> "MLK (Martin Luther King)")."""
+        text = _WORD.sub(lambda m: self.correction(m.group()) or m.group(), text)
+        return _WORD.sub(lambda m: f"{m.group()} ({name})" if (name := self.spelled_out(m.group())) else m.group(), text)
+
+    def spelled_out(self, word: str) -> str | None:
+        """The capitalised name of the documents whose initials `word` is, when it is an acronym they never use
+        and exactly one most frequent name has those initials; else None."""
+        w = word.lower()
+        if not 2 <= len(w) <= 5 or not w.isalpha() or w in self.counts:
+            return None
+        if not word.isupper() and (w in self.lexicon or len(w) < 3):
+            return None  # "mlk" typed in lower case counts; "ok", "dog" do not
+        names = self._names().get(w)
+        if not names:
+            return None
+        (best, n), *rest = names.most_common(2)
+        return best if not rest or n > rest[0][1] else None
+
+    def _names(self) -> dict[str, Counter[str]]:
+        if self._acronyms is None:
+            index: dict[str, Counter[str]] = {}
+            for run in self._runs:
+                words = run.split(" ")
+                for size in range(2, min(5, len(words)) + 1):
+                    for start in range(len(words) - size + 1):
+                        name = words[start : start + size]
+                        index.setdefault("".join(x[0] for x in name).lower(), Counter())[" ".join(name)] += 1
+            self._acronyms = index
+        return self._acronyms
 
 
 def model_lexicon(model_dir: str | Path) -> list[str]:
