@@ -12,8 +12,8 @@ from bot.answer.calibration import CONFIDENCE_VERSION, calibrated_threshold
 from bot.answer.extractive import not_an_answer
 from bot.answer.lexical import content_terms, un_forms
 from bot.answer.question_text import SpellingCorrector, model_lexicon, strip_introduction
-from bot.answer.text_units import split_units
 from bot.answer.service import PolicyService
+from bot.answer.text_units import split_units
 from bot.config import Settings
 from bot.eval.calibrate import SweepRow, calibrate, choose, sweep, write_calibration
 from bot.eval.dataset import load_dataset
@@ -116,8 +116,9 @@ def test_a_typo_still_reaches_the_policy(service):
 
 def test_a_list_item_is_quoted_with_the_sentence_that_introduces_the_list(service):
     result = service.ask("who do I tell if I lost my laptop?")
-    assert "> Report anything that might be a security incident, even if you are not sure. Examples:\n> - a lost or stolen laptop" in (
-        result.answer
+    assert (
+        "> Report anything that might be a security incident, even if you are not sure. Examples:\n> - a lost or stolen laptop"
+        in (result.answer)
     )
 
 

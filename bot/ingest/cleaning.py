@@ -69,8 +69,50 @@ def paragraphs_and_tables(text: str) -> str:
 # a line ending in one of these words stops mid-clause, whatever the next line starts with
 # ("…the Human Resource Policies and" / "Procedures.", "…applies to all" / "Foundation personnel.")
 _DANGLING_WORDS = frozenset(
-    "a an and or nor the of to for with in on at by from as that which who whose is are was were be will shall may "
-    "must can their his her its our your all any each every such than".split()
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "nor",
+        "the",
+        "of",
+        "to",
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "as",
+        "that",
+        "which",
+        "who",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "will",
+        "shall",
+        "may",
+        "must",
+        "can",
+        "their",
+        "his",
+        "her",
+        "its",
+        "our",
+        "your",
+        "all",
+        "any",
+        "each",
+        "every",
+        "such",
+        "than",
+    ]
 )
 
 
