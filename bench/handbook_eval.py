@@ -21,7 +21,8 @@ from pathlib import Path
 from bot.config import get_settings
 from bot.eval import metrics as m
 from bot.eval.dataset import load_dataset
-from bot.eval.runner import records_jsonl, run_eval
+from bot.eval.failures import records_jsonl
+from bot.eval.runner import run_eval
 
 LABELS = Path(__file__).with_name("hr_procedures_labels.jsonl")
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "hr-procedures"

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.answer_type import carries, wanted_kind
 from bot.answer.calibration import CONFIDENCE_VERSION, calibrated_threshold
+from bot.answer.extractive import not_an_answer
+from bot.answer.lexical import content_terms, un_forms
+from bot.answer.question_text import SpellingCorrector, model_lexicon, strip_introduction
 from bot.answer.service import PolicyService
+from bot.answer.text_units import split_units
 from bot.config import Settings
 from bot.eval.calibrate import SweepRow, calibrate, choose, sweep, write_calibration
 from bot.eval.dataset import load_dataset
+from bot.retrieval.embeddings import model_path
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +57,119 @@ def test_shared_words_without_the_key_word_abstain(service):
 def test_negated_rule_is_quoted_for_a_negated_question(service):
     result = service.ask("should I turn off my laptop if I think it has malware")
     assert "disconnect it from the network" in result.answer
+
+
+def test_a_self_introduction_does_not_change_the_answer_or_lower_confidence(service):
+    plain = service.ask("how many days of annual leave do I get?")
+    introduced = service.ask("Hi, I'm Dana from sales, how many days of annual leave do I get?")
+    assert introduced.answer == plain.answer and introduced.confidence == pytest.approx(plain.confidence, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("Hi, I'm Dana from sales, how many vacation days?", "how many vacation days?"),
+        ("hello! this is Sam Lee (finance) - can I expense a taxi?", "can I expense a taxi?"),
+        ("hey there, quick question: what's the hotel cap in London?", "what's the hotel cap in London?"),
+        ("my name is dana, how many vacation days?", "how many vacation days?"),
+        # what the asker says about themselves is kept: it changes the answer
+        ("I'm pregnant, how much leave do I get?", "I'm pregnant, how much leave do I get?"),
+        ("Hi, I'm a manager, can I approve my own expenses?", "I'm a manager, can I approve my own expenses?"),
+        ("It's Friday, can I wear jeans?", "It's Friday, can I wear jeans?"),
+    ],
+)
+def test_strip_introduction_drops_greetings_and_names_only(question, searched):
+    assert strip_introduction(question) == searched
+
+
+def test_typos_of_document_words_are_corrected_and_real_words_left_alone():
+    corrector = SpellingCorrector(
+        ["Annual leave (vacation) requests", "reimbursement of expenses", "counseling sessions", "new joined", "route"],
+        model_lexicon(model_path(None)),
+    )
+    assert corrector.correct("how many vaction days, reimbursment of expences?") == (
+        "how many vacation days, reimbursement of expenses?"
+    )
+    assert corrector.correction("counselling") == "counseling"  # British spelling of the documents' word
+    # real words the documents do not use are not "typos" of words they do use
+    for word in ["looks", "dog", "commuting", "joiner", "router"]:
+        assert corrector.correction(word) is None, word
+
+
+def test_an_acronym_the_documents_never_use_is_searched_with_the_name_it_spells():
+    corrector = SpellingCorrector(
+        ["Martin Luther King Jr. Day is a holiday.", "Employee Relations (ER) handles cases."], model_lexicon(model_path(None))
+    )
+    assert corrector.correct("when is MLK day") == "when is MLK (Martin Luther King) day"
+    assert corrector.correct("is an ER case urgent? is it OK?") == "is an ER case urgent? is it OK?"  # ER is used; OK is a word
+
+
+def test_a_holiday_asked_by_its_initials_is_answered(service):
+    result = service.ask("when is MLK day this year")
+    assert not result.abstained and "January 19, 2026" in result.answer
+
+
+def test_a_typo_still_reaches_the_policy(service):
+    result = service.ask("how many vaction days do I get")
+    assert not result.abstained and "25 days of paid annual leave" in result.answer
+
+
+def test_a_list_item_is_quoted_with_the_sentence_that_introduces_the_list(service):
+    result = service.ask("who do I tell if I lost my laptop?")
+    assert (
+        "> Report anything that might be a security incident, even if you are not sure. Examples:\n> - a lost or stolen laptop"
+        in (result.answer)
+    )
+
+
+def test_a_lead_in_sentence_is_never_quoted_without_its_list(service):
+    result = service.ask("can I get fired for reporting harassment")
+    lines = result.answer.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip(" [0123456789]").endswith(":"):
+            assert i + 1 < len(lines) and lines[i + 1].startswith("> -"), result.answer
+
+
+def test_a_value_question_leads_with_the_quote_that_carries_the_value(service):
+    result = service.ask("what is the mileage rate?")
+    assert result.answer.startswith("> Use of a personal car for business trips is reimbursed at $0.70 per mile")
+
+
+def test_the_asked_contact_is_added_from_the_same_document(service):
+    result = service.ask("is there free counselling through work and what's the number to call")
+    assert "8 free confidential counseling sessions" in result.answer and "+1 800 555 0142" in result.answer
+
+
+def test_a_phone_number_is_not_the_quantity_a_how_quickly_question_asks_for(service):
+    assert not carries("number", "- the anonymous Ethics Hotline at +1 888 555 0123; - a confidential advisor (see 3.2).")
+    assert carries("number", "People Ops acknowledges every report within 2 business days.")
+    assert "within 2 business days" in service.ask("How quickly does HR respond to a harassment report?").answer
+
+
+def test_unused_days_payout_leads_with_the_payout_rule_not_the_allowance(service):
+    """A yes/no question naming "paid" asks whether, not how much: the 25-day allowance must not lead."""
+    result = service.ask("If I quit, do I get paid for the vacation days I haven't used?")
+    assert result.answer.startswith("> Final pay, including accrued unused annual leave")
+    assert un_forms("days I haven't used, a claim not approved") == content_terms("unused unapproved")
+
+
+def test_yes_no_questions_do_not_demand_a_number():
+    assert wanted_kind("If I quit, do I get paid for the vacation days I haven't used?") is None
+    assert wanted_kind("what's the mileage rate?") == "number"
+    assert wanted_kind("who do I talk to about harassment") == "contact"
+
+
+def test_a_sensitive_situation_in_everyday_words_gets_the_reporting_channels_not_the_managers_duty(service):
+    result = service.ask("someone keeps making comments about my looks, who do I talk to")
+    assert not result.abstained
+    assert result.answer.startswith("> You can report harassment through any of the following channels:")
+    assert "hr@northwind.example" in result.answer
+
+
+def test_question_phrasing_is_not_counted_as_content():
+    assert content_terms("what's the deal, I'm sick, don't you know, can't I") == content_terms("deal sick know")
+    assert {"home", "offic", "home-offic"} <= content_terms("home-office stipend")
+    assert "lunch" not in content_terms("a lunch-and-learn session")  # a name of its own, not about lunch
 
 
 def test_sweep_and_choice_keep_false_abstention_within_the_bound():
@@ -101,3 +220,30 @@ def test_calibrate_needs_both_kinds_of_labels(tmp_path):
     (root / "answers.jsonl").write_text(json.dumps({"query-id": "q1", "answerable": True}) + "\n")
     with pytest.raises(ValueError, match=r"answers\.jsonl"):
         calibrate(load_dataset(root), Settings(data_dir=tmp_path / "data", llm_model=None))
+
+
+def test_pdf_lists_and_headings_are_split_into_the_right_units():
+    body = (
+        "Employees will be allowed personal use of Foundation equipment only when:\n"
+        "A. Advance approval by ED/CEO is obtained.\n"
+        "B. The item is portable.\n"
+        "Fitness for Duty\n"
+        "Solicitation on Foundation property\n"
+        "CODE OF ETHICS:\n"
+        "The Code applies to every employee.\n"
+        "Does your Foundation permit solicitation on your property?\n"
+        "● The use of illegal drugs on the job is prohibited."
+    )
+    units = split_units(body)
+    lead = next(u for u in units if u.kind == "lead")
+    assert lead.text.startswith("Employees will be allowed") and "B. The item is portable." in lead.text
+    assert not any(u.text.startswith("Employees will be allowed") for u in units if u.kind != "lead")
+    skipped = {u.text for u in units if not_an_answer(u)}
+    assert skipped == {
+        "Fitness for Duty",
+        "Solicitation on Foundation property",
+        "CODE OF ETHICS:",
+        "Does your Foundation permit solicitation on your property?",
+    }
+    bullet = next(u for u in units if "illegal drugs" in u.text)
+    assert bullet.kind == "item" and not not_an_answer(bullet)

@@ -338,3 +338,38 @@ def test_bad_front_matter_names_the_file_field_and_expected_form(tmp_path, model
     assert shown.exit_code == 0 and "vague-review.md" in shown.stdout and "Traceback" not in shown.stdout
     as_json = CliRunner().invoke(app, ["ingest", "--json"], env=env)
     assert "field 'review_by'" in as_json.stdout
+
+
+def test_pdf_words_set_closer_than_a_space_are_not_glued_together():
+    """A tightly set PDF (words 2.5 pt apart, no space characters) reads as words: "ascanned", "allowed10" made
+    quotes miss the words a question asks about (handbook must-contain 0.27 -> 0.42 with the narrower gap)."""
+    from fpdf import FPDF
+
+    from bot.ingest.loaders import markdown_table
+    from bot.ingest.pdf import read_pdf
+
+    pdf = FPDF(format="Letter", unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    x = 72.0
+    for word in ["A", "scanned", "copy", "is", "saved", "on", "the", "server", "within", "10", "working", "days."]:
+        pdf.text(x, 100, word)
+        x += pdf.get_string_width(word) + 2.5
+    pages, _ = read_pdf(bytes(pdf.output()), markdown_table)
+    assert pages == [(1, "A scanned copy is saved on the server within 10 working days.")]
+
+
+def test_a_pdf_line_ending_mid_clause_is_joined_to_the_next_even_when_it_starts_with_a_capital():
+    from bot.ingest.cleaning import join_wrapped_lines
+
+    text = (
+        "The ED/CEO will be responsible for the implementation and monitoring of the Human Resource Policies and\n"
+        "Procedures.\n"
+        "File Management and Amendments to the Manual\n"
+        "Employees are requested to assist."
+    )
+    assert join_wrapped_lines(text).splitlines() == [
+        "The ED/CEO will be responsible for the implementation and monitoring of the Human Resource Policies and Procedures.",
+        "File Management and Amendments to the Manual",
+        "Employees are requested to assist.",
+    ]

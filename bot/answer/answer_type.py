@@ -43,15 +43,47 @@ _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 
+# "what's the mileage rate", "who do I call", "by when…": the question wants the value itself. A yes/no question
+# ("do I get paid for unused days?") names an amount-like word without asking for a number.
+_WANTS_VALUE = re.compile(
+    r"^\W*(what|what's|whats|which|who|whom|where|when|how|by when)\b|\b(how (many|much|long|soon|early|often)|"
+    r"what's|whats|what is|what are|who do|who should|who can|number to call|by when)\b",
+    re.IGNORECASE,
+)
+
+
+# In a yes/no question "paid", "reimbursed", "cost", "notice" name the topic, not a number asked for ("If I quit,
+# do I get paid for the days I haven't used?" is answered by "…paid out in your final pay", not "25 days of paid leave").
+_TOPIC_WORDS = re.compile(r"\b(pay|paid|reimburs\w*|cost|price|match|notice|length)\b", re.IGNORECASE)
+
 
 def asked_kinds(question: str) -> list[str]:
     """The kinds of fact the question asks for, most specific first: "contact", "number"."""
-    return [kind for kind, pattern in _KINDS if pattern.search(question)]
+    plain = question if _WANTS_VALUE.search(question) else _TOPIC_WORDS.sub(" ", question)
+    return [kind for kind, pattern in _KINDS if pattern.search(plain)]
+
+
+def wanted_kind(question: str) -> str | None:
+    """The kind of fact the answer must carry to answer at all: the leading asked kind of a question that asks
+    for a value ("how much…", "who do I call…", "what's the … rate"); None for yes/no questions."""
+    kinds = asked_kinds(question)
+    return kinds[0] if kinds and _WANTS_VALUE.search(question) else None
+
+
+# digits that are not a quantity: a phone number, a mailbox, a cross-reference ("see 3.2"), a policy/version number
+_NOT_QUANTITY = re.compile(
+    r"\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w.-]+|\b(?:see|section|§)\s*\d[\d.]*|\b[A-Z]{2,}-[\w-]*\d[\w-]*", re.IGNORECASE
+)
 
 
 def carries(kind: str, unit: str) -> bool:
-    """Whether the unit holds a fact of this kind (a digit for "number", a mailbox/phone/channel for "contact")."""
-    return bool(_CARRIES[kind].search(unit))
+    """Whether the unit holds a fact of this kind (a quantity for "number", a mailbox/phone/channel for "contact").
+
+    A phone number or "(see 3.2)" is not an answer to "how quickly…": the reporting-channels list must not pass
+    for the sentence with "within 2 business days".
+    """
+    text = _NOT_QUANTITY.sub(" ", unit) if kind == "number" else unit
+    return bool(_CARRIES[kind].search(text))
 
 
 _DURATION = r"(\d+)\s*(years?|months?|weeks?)"

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.answer_type import type_bonus
+from bot.answer.answer_type import carries, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
-from bot.answer.lexical import content_terms, coverage, negated
+from bot.answer.lexical import content_terms, coverage, negated, un_forms
 from bot.answer.text_units import Unit, split_units
 from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
@@ -29,6 +29,12 @@ from bot.retrieval.synonyms import expand_query
 _SPECIAL_CASE = re.compile(r"\b(additional|in addition to the|directors and above)\b", re.IGNORECASE)
 _ASKS_SPECIAL_CASE = re.compile(
     r"\d|\b(if|unless|part[- ]time|additional|extra|more|longer|director|after|during|while)\b", re.IGNORECASE
+)
+# a rule for another role ("Managers who witness… must notify People Ops", "Contractors are not covered"): it
+# answers only a question that names that role; "who do I talk to" from the asker wants the asker's own rule
+_ROLE_SUBJECT = re.compile(
+    r"^(?:all |the )?(managers|directors|contractors|interns|interviewees|executives|approvers|reviewers|investigators)\b",
+    re.IGNORECASE,
 )
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
@@ -117,10 +123,11 @@ class ExtractiveAnswerer:
             if chosen and _padding(chosen[0], cand, best):
                 continue
             chosen.append(cand)
+        chosen = _carrying(question, chosen, scored, best, self.max_quotes)
         return _compose(chosen, _context(question, chosen[0]))
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
-        q_terms = content_terms(expand_query(question, self.synonyms))
+        q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
         pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
@@ -131,17 +138,75 @@ class ExtractiveAnswerer:
         rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
         ranked = []
         for (unit, hit), sim, row in zip(pairs, sims, rows):
+            if not_an_answer(unit):
+                continue
             rank_prior = 1.0 / (1 + hits.index(hit))
             fit = type_bonus(question, unit.text)
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
             special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
+            role = _ROLE_SUBJECT.match(unit.text)
+            if role and not content_terms(role.group(1)) & q_terms:
+                special += 0.07
             score = 0.5 * float(sim) + 0.3 * coverage(q_terms, unit.text) + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble + special
             ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
+
+
+_CARRIER_FLOOR = 0.6  # of the best score: a unit carrying the asked fact, from the same document, below the usual cutoff
+
+
+def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best: float, limit: int) -> list[_Scored]:
+    """Quotes that carry the kind of fact the question asks for, leading.
+
+    "What's the mileage rate?" must not lead with "Record the route and mileage" when "$0.70 per mile" is
+    among the quotes; "…and what's the number to call" needs the sentence with the phone number even when
+    it scored below the cutoff (then it is added, from the best quote's document only).
+    """
+    kind = wanted_kind(question)
+    if kind is None or carries(kind, chosen[0].unit.text):
+        return chosen
+    carrier = next((c for c in chosen if carries(kind, c.unit.text)), None)
+    if carrier is not None:
+        return [carrier, *(c for c in chosen if c is not carrier)]
+    top_doc = chosen[0].hit.doc.metadata.get("doc_id")
+    extra = next(
+        (
+            c
+            for c in scored
+            if c.score >= best * _CARRIER_FLOOR
+            and c.hit.doc.metadata.get("doc_id") == top_doc
+            and carries(kind, c.unit.text)
+            and not any(c.unit.text in x.unit.text or x.unit.text in c.unit.text for x in chosen)
+        ),
+        None,
+    )
+    if extra is None:
+        return chosen
+    return [chosen[0], extra, *chosen[1 : limit - 1]]
+
+
+_TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
+
+
+def not_an_answer(unit: Unit) -> bool:
+    """A unit that cannot answer a question whatever its words: a question ("Does your Foundation permit
+    solicitation?", from a template), a heading left unmarked in a PDF's text ("Fitness for Duty", "Solicitation
+    on Foundation property": short and unpunctuated) or a bare label ("Procedures:")."""
+    text = unit.text.strip()
+    if unit.kind in ("row", "lead"):
+        return False
+    if text.endswith("?"):
+        return True
+    words = text.split()
+    if unit.kind == "sentence" and text.endswith(":") and len(words) <= 4:
+        return True  # a label whose list or paragraph is elsewhere ("CODE OF ETHICS:", "Procedures:")
+    if text.endswith((".", ":", ";", "!")):
+        return False
+    return len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words))
 
 
 def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
@@ -212,6 +277,11 @@ def _context(question: str, top: _Scored) -> str | None:
     return follow if shared_with_question or len(shared_with_quote) >= 2 else None
 
 
+def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
+    """Whether `sentence` is already part of a quote chosen ahead of `before`."""
+    return any(sentence in c.unit.text for c in chosen[: chosen.index(before)])
+
+
 def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
@@ -224,6 +294,9 @@ def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
         text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
         if cand is chosen[0] and context and not any(context in c.unit.text for c in chosen):
             text = f"{text} {context}"
+        if cand.unit.kind == "item" and cand.unit.lead and not _quoted(cand.unit.lead, chosen, cand):
+            # an item alone ("- a lost or stolen laptop;") does not say what the list is for
+            text = f"{cand.unit.lead}\n{text}"
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
         lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")

@@ -160,10 +160,20 @@ STOPWORDS = frozenset(
 )
 
 
+# "what's", "I'm", "don't", "haven't": the word before the clitic is what counts ("what", "I", "do": stop words);
+# kept whole they were content words no document contains, with the largest IDF of the question.
+_CLITIC = re.compile(r"(?:n't|['’](?:s|m|re|ve|ll|d))$")
+_IRREGULAR = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
+
+
 @lru_cache(maxsize=50_000)
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words; numbers kept (they are what policy questions hinge on)."""
-    words = (w.strip(".'-").lower() for w in _WORD.findall(text))
+    words = (w.strip(".'-").lower() for w in _WORD.findall(text.replace("’", "'")))
+    words = (_IRREGULAR.get(w) or _CLITIC.sub("", w) for w in words)
+    # a two-word compound counts as itself and as its parts: "home-office stipend" covers "home office stipend";
+    # longer ones are names of their own ("lunch-and-learn" is not about lunch)
+    words = (part for w in words for part in ([w, *w.split("-")] if w.count("-") == 1 else [w]))
     return frozenset(_STEMMER.stemWord(w) for w in words if w and w not in STOPWORDS)
 
 
@@ -184,3 +194,15 @@ def coverage(question_terms: frozenset[str], text: str) -> float:
     if not question_terms:
         return 0.0
     return len(question_terms & content_terms(text)) / len(question_terms)
+
+
+_NOT_VERB = re.compile(
+    r"\b(?:not|never|haven't|hasn't|hadn't|didn't|don't|doesn't|wasn't|weren't|isn't|aren't)\s+(?:been\s+|yet\s+|)([a-z]+(?:ed|en|id|nt))\b",
+    re.IGNORECASE,
+)
+
+
+def un_forms(text: str) -> frozenset[str]:
+    """Stems of the "un-" adjectives a negated participle means: "days I haven't used" -> "unused",
+    "not approved" -> "unapproved", "hasn't been paid" -> "unpaid" (policies write the adjective)."""
+    return frozenset(_STEMMER.stemWord("un" + m.group(1).lower()) for m in _NOT_VERB.finditer(text.replace("’", "'")))

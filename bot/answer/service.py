@@ -23,6 +23,7 @@ from bot.answer.calibration import calibrated_threshold
 from bot.answer.confidence import confidence, corpus_stats, evidence_of
 from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
+from bot.answer.question_text import corrector_for, model_lexicon, strip_introduction
 from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
 from bot.config import Settings
@@ -31,8 +32,9 @@ from bot.core.overrides import AnswerOverrides
 from bot.core.principals import EVERYONE, Principals, principals_of
 from bot.core.results import AnswerResult, Source, Turn
 from bot.governance.sanitize import sanitize_question
+from bot.governance.sensitive import SensitiveDetector
 from bot.retrieval.bm25 import Bm25Index
-from bot.retrieval.embeddings import load_embeddings
+from bot.retrieval.embeddings import load_embeddings, model_path
 from bot.retrieval.hybrid import Hit, HybridRetriever, HybridSearcher, SearchResult
 from bot.retrieval.index_files import bm25_dir, index_location
 from bot.retrieval.synonyms import expand_query
@@ -95,6 +97,9 @@ class PolicyService:
         self.answerer: Answerer = self.extractive if name == "extractive" else build_answerer(name, context)
         self.today = dt.date.today  # the day validity is decided for; tests inject their own
         self.abstain_threshold = calibrated_threshold(settings)
+        # a sensitive situation described in everyday words is searched with its topic's word too (see _retrieve)
+        self.sensitive = SensitiveDetector.from_profile(self.company.sensitive, self.embeddings, settings.sensitive_threshold)
+        self.lexicon = model_lexicon(model_path(settings.embedding_model))  # real words are never "corrected"
         self.chain = (
             RunnableLambda(self._prepare, name="prepare")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -202,7 +207,7 @@ class PolicyService:
         elif _GREETING.match(state.question):
             state.result = AnswerResult(question=state.question, answer=replies.greeting, kind="greeting")
         else:
-            state.query = retrieval_query(state.question, state.history, self.answerer)
+            state.query = retrieval_query(strip_introduction(state.question), state.history, self.answerer)
         return state
 
     def _retrieve(self, state: _State) -> _State:
@@ -215,9 +220,17 @@ class PolicyService:
                 question=state.question, answer=self.company.replies.no_index.format(where=where), kind="no_index"
             )
             return state
+        corrector = corrector_for(self._bm25, self.lexicon)
+        if corrector is not None:  # typos of the documents' words ("vaction"), judged with the index's vocabulary
+            state.query = corrector.correct(state.query)
         query = expand_query(state.query, self.company.synonyms)
         depth = max(self.search_depth, state.overrides.retrieval_k or 0)
         search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
+        topic = self.sensitive.unnamed_topic(state.query, search.query_embedding)
+        if topic:  # "comments about my looks" -> also "harassment": the policy's word (only these questions search twice)
+            state.query = f"{state.query} ({topic})"
+            query = expand_query(state.query, self.company.synonyms)
+            search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s+")
+# list items: "- ", "• ", "● " (PDF bullets), "1. ", "2) ", "A. ", "b) "
+_ITEM = re.compile(r"^\s*([-*•●○■▪◦‣–]|\d+[.)]|[A-Za-z][.)])\s+")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
 
 
@@ -15,11 +16,13 @@ class Unit:
     text: str  # verbatim from the source (a table row is quoted with its header)
     kind: str  # "sentence" | "item" | "row" | "lead" (a lead-in line with its list items)
     follow: str | None = None  # the next sentence of the same paragraph, for context
+    lead: str | None = None  # for a list item: the sentence introducing its list ("Report the following:")
 
 
 def split_units(body: str) -> list[Unit]:
     units: list[Unit] = []
     lines = body.splitlines()
+    lead: str | None = None  # the lead-in of the list being read (a line ending with ":")
     i = 0
     while i < len(lines):
         line = lines[i].strip()
@@ -33,19 +36,32 @@ def split_units(body: str) -> list[Unit]:
         if line:
             kind = "item" if _ITEM.match(line) else "sentence"
             sentences = _sentences(line)
-            units.extend(Unit(s, kind, nxt) for s, nxt in zip(sentences, [*sentences[1:], None]))
-            if line.endswith(":"):
-                items = _following_items(lines, i + 1)
-                if items:
-                    units.append(Unit("\n".join([_sentences(line)[-1], *items]), "lead"))
+            if kind == "sentence":
+                lead = _lead_in(sentences) if sentences and line.endswith(":") else None
+            of = lead if kind == "item" else None
+            items = _following_items(lines, i + 1) if line.endswith(":") and sentences else []
+            # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
+            standalone = [s for s in sentences if not (items and s == sentences[-1])]
+            units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], None]))
+            if items:
+                units.append(Unit("\n".join([_lead_in(sentences), *items]), "lead"))
         i += 1
     return units
+
+
+def _lead_in(sentences: list[str]) -> str:
+    """The sentence that introduces a list; with the one before it when it is a mere label ("Examples:")."""
+    if len(sentences) > 1 and len(sentences[-1].split()) < 4:
+        return " ".join(sentences[-2:])
+    return sentences[-1]
 
 
 def _following_items(lines: list[str], start: int, limit: int = 8) -> list[str]:
     """The list items right after a lead-in line ("…any of the following channels:")."""
     items: list[str] = []
     for line in lines[start:]:
+        if not items and not line.strip():
+            continue  # a blank line between the lead-in and its list
         if not _ITEM.match(line) or len(items) >= limit:
             break
         items.append(line.strip())

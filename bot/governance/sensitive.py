@@ -98,6 +98,7 @@ class SensitiveDetector:
         self._examples = [e for e in examples if e.strip()]
         self._embeddings = embeddings
         self._vectors: np.ndarray | None = None
+        self._topic_phrase_vectors: np.ndarray | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -128,13 +129,45 @@ class SensitiveDetector:
 
     def similarity(self, question: str) -> tuple[float, str | None]:
         """The best cosine similarity to a topic description, and that description."""
-        vectors = self._topic_vectors()
-        if vectors is None or self._embeddings is None:
+        if self._topic_vectors() is None or self._embeddings is None:
             return 0.0, None
-        q = _unit(np.asarray(self._embeddings.embed_query(question), dtype=np.float32))
-        sims = vectors @ q
+        return self._closest(np.asarray(self._embeddings.embed_query(question), dtype=np.float32))
+
+    def _closest(self, vector: np.ndarray) -> tuple[float, str | None]:
+        vectors = self._topic_vectors()
+        if vectors is None:
+            return 0.0, None
+        sims = vectors @ _unit(vector)
         i = int(sims.argmax())
         return float(sims[i]), self._examples[i]
+
+    def unnamed_topic(self, question: str, vector: Sequence[float]) -> str | None:
+        """The topic phrase of a question that describes a sensitive situation without naming it, else None.
+
+        "someone keeps making comments about my looks" matches the description "…comments about my body
+        or appearance" (`vector`: the question's embedding, already computed by the search) and gets the
+        topic phrase closest to that description ("harassment"), so the search can find the policy that
+        uses the word. A question that names a topic itself (a lexical match) gets None.
+        """
+        if not self._lexical or self.lexical(question):
+            return None
+        score, description = self._closest(np.asarray(vector, dtype=np.float32))
+        if description is None or score < self.threshold:
+            return None
+        return self._topic_of(description)
+
+    def _topic_of(self, description: str) -> str | None:
+        if self._embeddings is None:
+            return None
+        with self._lock:
+            if self._topic_phrase_vectors is None:
+                phrases = [t for t, _ in self._lexical]
+                raw = np.asarray(self._embeddings.embed_documents(phrases), dtype=np.float32)
+                self._topic_phrase_vectors = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
+            phrase_vectors = self._topic_phrase_vectors
+        assert self._vectors is not None  # set by _closest
+        sims = phrase_vectors @ self._vectors[self._examples.index(description)]
+        return self._lexical[int(sims.argmax())][0]
 
     def _topic_vectors(self) -> np.ndarray | None:
         if self._vectors is None and self._examples and self._embeddings is not None:

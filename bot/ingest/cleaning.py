@@ -66,6 +66,61 @@ def paragraphs_and_tables(text: str) -> str:
     return "\n\n".join(blocks)
 
 
+# a line ending in one of these words stops mid-clause, whatever the next line starts with
+# ("…the Human Resource Policies and" / "Procedures.", "…applies to all" / "Foundation personnel.")
+_DANGLING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "nor",
+        "the",
+        "of",
+        "to",
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "as",
+        "that",
+        "which",
+        "who",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "will",
+        "shall",
+        "may",
+        "must",
+        "can",
+        "their",
+        "his",
+        "her",
+        "its",
+        "our",
+        "your",
+        "all",
+        "any",
+        "each",
+        "every",
+        "such",
+        "than",
+    ]
+)
+
+
+def _dangling(line: str) -> bool:
+    words = line.rsplit(None, 1)
+    return bool(words) and words[-1].lower() in _DANGLING_WORDS
+
+
 def join_wrapped_lines(text: str) -> str:
     """PDF text wraps mid-sentence; rejoin lines that continue a paragraph (run after `mark_pdf_headings`,
     so that a numbered heading is never glued onto the line before it, such as the title)."""
@@ -78,7 +133,7 @@ def join_wrapped_lines(text: str) -> str:
             and not line.startswith(("#", "|", "- ", "• "))
             and not prev.startswith(("#", "|"))
             and not prev.endswith((".", ":", "!", "?"))
-            and (line[0].islower() or line[0].isdigit() or line[0] in "($")
+            and (line[0].islower() or line[0].isdigit() or line[0] in "($" or _dangling(prev))
         )
         if continues:
             out[-1] = prev + " " + line

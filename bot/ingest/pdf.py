@@ -74,10 +74,15 @@ def _only_furniture(text: str) -> bool:
     return len([line for line in text.splitlines() if line.strip()]) <= FURNITURE_LINES
 
 
+# pdfplumber's default (3 pt) glues words of tightly set PDFs ("valuesthat", "ascanned copy", "allowed10"): quotes
+# then miss the words asked about and answers the phrase. 2 pt splits them and leaves our own PDFs unchanged.
+WORD_GAP = 2
+
+
 def _band_text(page, top: float, bottom: float) -> str:
     if bottom - top < 1:
         return ""
-    return page.crop((0, top, page.width, bottom), strict=False).extract_text() or ""
+    return page.crop((0, top, page.width, bottom), strict=False).extract_text(x_tolerance=WORD_GAP) or ""
 
 
 def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
