@@ -138,7 +138,11 @@ def main() -> None:
             )
             report(f"{s.verified_threshold}+floor {floor} cover {cover} margin {margin}", lookup, all_cases)
             if mark:
-                print(f"{'':34s} {mark.strip()}")
+                print(f"{'':34s} {mark.strip()}; the near misses that got a verified answer:")
+                questions = {a.id: a.questions[0] for a in answers}
+                for case in all_cases:
+                    if case.group == "near miss" and (got := decide(lookup, case)):
+                        print(f"{'':36s}[{case.split}] {case.text!r} -> {questions[got]!r}")
         if args.latency:
             latency(settings, store, [c.text for c in all_cases if c.group != "rewording"], args.latency)
     finally:

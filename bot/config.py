@@ -94,8 +94,8 @@ class Settings(BaseSettings):
     # --- stored answers and feedback ---------------------------------------------------
     answer_retention_days: int = 90
     verified_threshold: float = 0.94  # cosine similarity that serves a verified answer on its own; bot/review/verified.py
-    # A freer paraphrase: at least this similar, and its own search, words and sentences agree (None: off)
-    verified_floor: float | None = 0.6
+    # A freer paraphrase: at least this similar, and its own search, words and sentences agree (1: off)
+    verified_floor: float = 0.6
     verified_word_cover: float = 0.5  # each topic word the question adds: cosine to its closest verified-question word
     verified_margin: float = -0.02  # verified answer's best sentence vs the best other retrieved sentence
     gap_distance: float = 0.65  # cosine distance at which gap clustering stops merging; bench/gap_clustering.py

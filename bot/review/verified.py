@@ -15,9 +15,9 @@ source it rests on):
    - every content word of the question that the verified question lacks has a close neighbour
      in it (word-embedding cosine >= VERIFIED_WORD_COVER): "mobile" ~ "phone" passes, "vision" vs
      "dental" or "hardware" vs "software" does not;
-   - the verified answer's own sentences fit the question at least as well (within
-     VERIFIED_MARGIN) as any other sentence of the chunks the search found: when another
-     sentence answers it better, it asks something else.
+   - the verified answer (its sentences and those of its source chunks) fits the question at
+     least as well (within VERIFIED_MARGIN) as any sentence of the other chunks the search found:
+     when another section answers it better, it asks something else.
    The search is the one the pipeline ran for its own answer (`Assist` passes it in), and the
    sentence embeddings are the extractive answerer's cache, so the check adds no search and
    almost no embedding.
@@ -123,7 +123,7 @@ class VerifiedLookup:
         units: UnitEmbeddingCache | None = None,
     ) -> None:
         """`threshold`: cosine similarity from which a question gets a verified answer on that alone
-        (VERIFIED_THRESHOLD). `floor` (VERIFIED_FLOOR; None: no second way), `word_cover`
+        (VERIFIED_THRESHOLD). `floor` (VERIFIED_FLOOR; None, or not below `threshold`: no second way), `word_cover`
         (VERIFIED_WORD_COVER), `margin` (VERIFIED_MARGIN): the evidence `confirm` asks for.
         `synonyms`: the company's employee phrasing -> policy terms; `units`: the extractive
         answerer's sentence-embedding cache (shared, so the search's chunks are embedded once)."""
@@ -157,8 +157,8 @@ class VerifiedLookup:
     def near(self, question: str, principals: Principals) -> list[Candidate]:
         """Verified answers `principals` may see that `question` is at least `floor` similar to,
         most similar first: the ones `confirm` may serve once the pipeline has searched. Empty
-        when the second way is off (no floor)."""
-        if self.floor is None:
+        when the second way is off (no floor, or one not below `threshold`)."""
+        if self.floor is None or self.floor >= self.threshold:
             return []
         return [c for c in self._scored(question, principals, self.floor) if c.answer.sources]
 
@@ -194,22 +194,27 @@ class VerifiedLookup:
         return float(sims.max(axis=1).min())
 
     def _answer_margin(self, q_vec: np.ndarray, answer: VerifiedAnswer, search: SearchResult) -> float:
-        """How much better the verified answer's best sentence fits the question than the best
-        other sentence of the chunks the question's search found (negative: another fits better)."""
-        sentences = _answer_sentences(answer.answer)
-        if not sentences:
+        """How much better the verified answer fits the question than any other section the
+        question's search found: its own sentences and those of its source chunks, against the
+        sentences of the other retrieved chunks (negative: another section fits better).
+
+        The source chunks count as the answer's own because a reviewer writes the answer in their
+        own words: the chunk's verbatim sentence would otherwise always fit a rewording better."""
+        sources = {s.chunk_id for s in answer.sources}
+        own_units, other_units = [], []
+        for hit in search.hits:
+            units = [_embed_text(u) for u in split_units(chunk_body(hit.doc.page_content))]
+            (own_units if hit.chunk_id in sources else other_units).extend(units)
+        said = [_norm(s) for s in _answer_sentences(answer.answer)]
+        others = [t for t in other_units if not any(_norm(t) in s or s in _norm(t) for s in said)]
+        own = [float((self._sentence_vectors(_answer_sentences(answer.answer)) @ q_vec).max())] if said else []
+        if own_units:
+            own.append(float((self.units.get(own_units) @ q_vec).max()))
+        if not own:
             return 0.0
-        own = float((self._sentence_vectors(sentences) @ q_vec).max())
-        said = [_norm(s) for s in sentences]
-        others = [
-            text
-            for hit in search.hits
-            for text in (_embed_text(u) for u in split_units(chunk_body(hit.doc.page_content)))
-            if not any(_norm(text) in s or s in _norm(text) for s in said)
-        ]
         if not others:
             return 1.0
-        return own - float((self.units.get(others) @ q_vec).max())
+        return max(own) - float((self.units.get(others) @ q_vec).max())
 
     def _content_words(self, text: str) -> dict[str, str]:
         """stem -> word of the content words of `text`, with the company's policy terms for its phrasing."""
