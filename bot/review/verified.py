@@ -201,7 +201,8 @@ class VerifiedLookup:
         The source chunks count as the answer's own because a reviewer writes the answer in their
         own words: the chunk's verbatim sentence would otherwise always fit a rewording better."""
         sources = {s.chunk_id for s in answer.sources}
-        own_units, other_units = [], []
+        own_units: list[str] = []
+        other_units: list[str] = []
         for hit in search.hits:
             units = [_embed_text(u) for u in split_units(chunk_body(hit.doc.page_content))]
             (own_units if hit.chunk_id in sources else other_units).extend(units)
