@@ -15,8 +15,10 @@ share of paraphrases (freely reworded) and rewordings (nearly the same words) th
 verified answer, and the share of near misses that get *any* verified answer (false hits).
 First for the cosine alone at a sweep of thresholds (the matcher before), then for the current
 settings and a few neighbours of them.
-`--latency N` also times N questions through `Assist.ask`: plain, with the cosine-only lookup,
-with the current lookup (alternating order, query-embedding cache cleared before each call).
+`--latency N` also times N questions (paraphrases and near misses) through `Assist.ask`: plain,
+with the cosine-only lookup, with the current lookup (rotating order, query-embedding cache
+cleared before each call); then each lookup alone on the pipeline's search. Run it twice on a
+shared machine and compare.
 """
 
 from __future__ import annotations
@@ -178,9 +180,20 @@ def latency(settings: Settings, store: VerifiedStore, questions: list[str], n: i
             started = time.perf_counter()
             assist.ask(question)
             timings[name].append((time.perf_counter() - started) * 1000)
+    # The lookups alone, on the search the pipeline ran (not timed): what each adds per question.
+    alone: dict[str, list[float]] = {"cosine-only lookup alone": [], "current lookup alone": []}
+    for question in asked:
+        search = assist.service.ask_with_search(question.text, principals=EVERYONE)[1]
+        for name, lookup in (("cosine-only lookup alone", cosine_only), ("current lookup alone", current)):
+            assist.service.embeddings.clear()
+            started = time.perf_counter()
+            if lookup.match(question.text, EVERYONE) is None and (near := lookup.near(question.text, EVERYONE)) and search:
+                lookup.confirm(question.text, near, search)
+            alone[name].append((time.perf_counter() - started) * 1000)
+    timings.update(alone)
     for name, values in timings.items():
         q = statistics.quantiles(values, n=20)
-        print(f"{name:12s} p50 {statistics.median(values):7.1f} ms  p95 {q[18]:7.1f} ms  (n={len(values)})")
+        print(f"{name:24s} p50 {statistics.median(values):7.1f} ms  p95 {q[18]:7.1f} ms  (n={len(values)})")
 
 
 if __name__ == "__main__":
