@@ -100,3 +100,18 @@ def test_free_paraphrase_hits_on_its_search_and_neighbouring_section_does_not(st
     assert [c.answer.id for c in lookup.near(neighbour, everyone)] == [answer.id]
     assert served(neighbour) is None  # its search leads to "within your country", not "abroad"
     assert served("Do I need approval to buy hardware?") is None  # nowhere near: not even a candidate
+
+
+def test_second_way_needs_sources_and_a_floor_below_the_threshold(stores: Stores, embeddings) -> None:
+    sourced = VerifiedAnswer(questions=[QUESTION], answer="25 days.", sources=[LEAVE], reviewer="U1")
+    bare = VerifiedAnswer(questions=["What is the dress code in the office?"], answer="Smart casual.", reviewer="U1")
+    stores.verified.save(sourced)
+    stores.verified.save(bare)
+    everyone = principals_of()
+    lookup = VerifiedLookup(stores.verified, embeddings, 0.94, floor=0.6)
+    assert [c.answer.id for c in lookup.near("How much annual leave am I entitled to each year?", everyone)] == [sourced.id]
+    # no sources: nothing for a search to confirm, so only the threshold serves it
+    assert lookup.near("Is there a dress code at work?", everyone) == []
+    assert lookup.match("Is there a dress code at work?", everyone) is None  # cosine ~0.84
+    assert VerifiedLookup(stores.verified, embeddings, 0.94, floor=0.94).near(QUESTION, everyone) == []  # off
+    assert VerifiedLookup(stores.verified, embeddings, 0.94).near(QUESTION, everyone) == []  # no floor: off
