@@ -97,7 +97,11 @@ class Settings(BaseSettings):
 
     # --- stored answers and feedback ---------------------------------------------------
     answer_retention_days: int = 90
-    verified_threshold: float = 0.94  # cosine similarity for serving a verified answer; see bot/review/verified.py
+    verified_threshold: float = 0.94  # cosine similarity that serves a verified answer on its own; bot/review/verified.py
+    # A freer paraphrase: at least this similar, and its own search, words and sentences agree (1: off)
+    verified_floor: float = 0.6
+    verified_word_cover: float = 0.5  # each topic word the question adds: cosine to its closest verified-question word
+    verified_margin: float = -0.02  # verified answer's best sentence vs the best other retrieved sentence
     gap_distance: float = 0.65  # cosine distance at which gap clustering stops merging; bench/gap_clustering.py
     review_channel: str | None = None  # channel id for review cards when neither the document nor the channel names one
     gap_digest_schedule: str = "0 9 * * mon"  # crontab, UTC: when `policybot worker --beat` posts the gap digests; "" off

@@ -152,9 +152,19 @@ class Assist:
         self, text: str, question: Question, principals: Principals, contact: str | None, overrides: AnswerOverrides | None
     ) -> AnswerResult:
         """A verified answer `principals` may see if one matches, else the service's answer (with the
-        asker's variant's overrides)."""
-        if self.verified is not None and (hit := self.verified.match(text, principals)):
-            return hit[0].result(text, hit[1])
+        asker's variant's overrides). A close rewording is served before the pipeline runs; a freer
+        paraphrase only once the pipeline's own search confirms it (`VerifiedLookup.confirm`)."""
+        if self.verified is not None:
+            if hit := self.verified.match(text, principals):
+                return hit[0].result(text, hit[1])
+            if near := self.verified.near(text, principals):
+                # A freer paraphrase is confirmed on the search the pipeline runs anyway: no second search.
+                result, search = self.service.ask_with_search(
+                    text, history=question.history, principals=principals, contact=contact, overrides=overrides
+                )
+                if search is not None and (hit := self.verified.confirm(text, near, search)):
+                    return hit[0].result(text, hit[1])
+                return result
         return self.service.ask(text, history=question.history, principals=principals, contact=contact, overrides=overrides)
 
     def _outcome(

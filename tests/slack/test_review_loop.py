@@ -1,5 +1,6 @@
 """The feedback loop over HTTP with the fake Slack: 👎 → reason → review card in the owner's channel
-→ a reviewer writes the correct answer → a paraphrase gets it with its badge → the document is
+→ a reviewer writes the correct answer → a paraphrase gets it with its badge (a close rewording and
+a freer one; a question about the neighbouring section does not) → the document is
 edited and re-ingested → the verified answer is suspended and its card says why."""
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ CAROL = "UCAROL"
 MANAGERS = "CMANAGERS"
 QUESTION = "How many days of annual leave do I get per year?"
 PARAPHRASE = "How many annual leave days do I get per year?"  # a rewording: see bot/review/verified.py
+FREE_PARAPHRASE = "What is my annual leave allowance?"  # cosine ~0.78: served once its own search agrees
+NEAR_MISS = "How many days of annual leave can I carry over?"  # cosine ~0.88, but it asks about carry-over
 VERIFIED_TEXT = "Full-time employees get 25 days of paid annual leave a year; part-timers get it pro rata."
 COMP_QUESTION = "What is the merit increase budget for the 2027 cycle?"
 
@@ -134,6 +137,10 @@ def test_the_whole_loop(review_bot, review_settings: Settings, fake_slack: FakeS
     served = _answer_of(fake_slack, CHANNEL, paraphrase)
     assert VERIFIED_TEXT in posted_text(served)
     assert f"✅ Verified by <@{REVIEWER}> on" in posted_text(served)
+    free = _answer_of(fake_slack, CHANNEL, ask_and_wait(bot, fake_slack, FREE_PARAPHRASE, user=CAROL))
+    assert VERIFIED_TEXT in posted_text(free) and f"✅ Verified by <@{REVIEWER}> on" in posted_text(free)
+    near = _answer_of(fake_slack, CHANNEL, ask_and_wait(bot, fake_slack, NEAR_MISS, user=CAROL))
+    assert VERIFIED_TEXT not in posted_text(near) and "Verified by" not in posted_text(near)
 
     # the document changes and is re-ingested: the verified answer is suspended, the card says why
     doc = review_settings.knowledge_dir / "hr" / "annual-leave.md"
