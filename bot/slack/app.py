@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from bot.channels import ChannelPolicies
 from bot.company import load_company
 from bot.config import Settings
 from bot.slack.credentials import verify_token, web_client
-from bot.slack.deps import AnswerDeps, SlackDeps
+from bot.slack.deps import AnswerDeps, NotQueued, SlackDeps
 from bot.slack.listeners import register
 from bot.slack.middleware import claim_events
 from bot.slack.request import BotIdentity
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from bot.answer.service import PolicyService
     from bot.core.masking import Masker
     from bot.slack.jobs import Jobs
+
+log = logging.getLogger(__name__)
 
 LISTENER_THREADS = 8  # listeners only normalise, claim and queue (milliseconds each)
 
@@ -138,6 +141,15 @@ def create_slack_app(
     return _bolt_app(settings, identity, deps, process_before_response=False)
 
 
+def _log_error(error: Exception) -> None:
+    """Bolt's error handler (the request gets a 500): one line when the queue would not take the
+    job (Slack retries; the broker's state is on /healthz), a traceback for anything else."""
+    if isinstance(error, NotQueued):
+        log.warning("%s; answered 500 so that Slack retries", error)
+    else:
+        log.error("listener failed", exc_info=error)
+
+
 def _bolt_app(settings: Settings, identity: dict, deps: SlackDeps, *, process_before_response: bool) -> SlackApp:
     authorization = AuthorizeResult.from_auth_test_response(
         auth_test_response=identity, bot_token=settings.slack_bot_token, user_token=None
@@ -152,5 +164,6 @@ def _bolt_app(settings: Settings, identity: dict, deps: SlackDeps, *, process_be
         listener_executor=listeners,
     )
     bolt.use(claim_events(deps))
+    bolt.error(_log_error)
     register(bolt, deps)
     return SlackApp(bolt=bolt, deps=deps, listeners=listeners)

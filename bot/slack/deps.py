@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # the answering side's types import the model's libraries: no
     from bot.store.stores import Stores
 
 
+class NotQueued(RuntimeError):
+    """A job the queue would not take (broker unreachable): the request gets a 500 (Slack retries events)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class SlackDeps:
     settings: Settings

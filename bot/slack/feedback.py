@@ -35,7 +35,10 @@ def on_reaction(deps: SlackDeps, event: dict, *, added: bool) -> None:
     else:
         counted = feedback.unvote(item["channel"], item["ts"], user, value)
     if counted:
+        metrics.VOTES.labels("up" if value > 0 else "down", "added" if added else "removed").inc()
+    # a 👎 goes on to the review loop even when it was counted before: Slack's retry of a 👎 whose
+    # job could not be queued (broker down) must still reach it (the job asks once per person)
+    if counted or (added and value < 0):
         payload = {"channel": item["channel"], "ts": item["ts"], "user": user, "value": value if added else None}
         deps.jobs.submit(deps, ids.JOB_AFTER_VOTE, payload)
-        metrics.VOTES.labels("up" if value > 0 else "down", "added" if added else "removed").inc()
     log.info("reaction %s on %s:%s by %s counted=%s", "added" if added else "removed", item["channel"], item["ts"], user, counted)

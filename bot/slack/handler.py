@@ -22,8 +22,8 @@ from bot.governance.access import Access
 from bot.slack import ids
 from bot.slack.blocks import Message, answer_message, text_message
 from bot.slack.deps import AnswerDeps, SlackDeps
-from bot.slack.history import thread_history
-from bot.slack.request import SlackQuestion
+from bot.slack.history import is_ours, thread_history
+from bot.slack.request import BotIdentity, SlackQuestion
 from bot.slack.status import WorkingIndicator
 from bot.slack.wire import question_to_json
 from bot.store.keys import ref
@@ -77,6 +77,7 @@ def answer_question(
             outcome = deps.assist.ask(question)
             delivery = deliver(deps, req, client, outcome)
             handled = True
+            deps.stores.claims.done(req.question_key)  # at once: a redelivery from here on must not answer again
             deps.assist.record(question, outcome, delivery, started)  # at once: a 👍 may follow the post
             review_early_votes(deps, delivery)
         log.info(
@@ -94,6 +95,17 @@ def answer_question(
     finally:
         if not retrying:
             finish(deps, req.event_id, handled, req.question_key)
+
+
+def answered_already(client: WebClient, bot: BotIdentity, req: SlackQuestion) -> bool:
+    """Whether the bot already posted in reply to `req` (a job run again after a worker died, or
+    after a post whose response never came, must not answer twice). Reads the reply thread, or the
+    DM after the question when the answer goes there unthreaded."""
+    if req.reply_thread_ts:
+        messages = client.conversations_replies(channel=req.channel, ts=req.reply_thread_ts, limit=200).get("messages")
+    else:
+        messages = client.conversations_history(channel=req.channel, oldest=req.ts, limit=50).get("messages")
+    return any(float(m.get("ts", 0)) > float(req.ts) and is_ours(m, bot) for m in messages or [])
 
 
 def review_early_votes(deps: AnswerDeps, delivery: Delivery) -> None:
@@ -120,6 +132,9 @@ def deliver(deps: AnswerDeps, req: SlackQuestion, client: WebClient, outcome: Ou
     neutral note in the thread. Returns where the answer itself was posted."""
     fallback = deps.company.contacts.fallback_channel
     result, contacts = outcome.result, outcome.contacts
+    if result.kind == "no_index":  # where the index should be is for an admin's terminal, not a channel
+        log.error("answering without an index: %s", result.answer)
+        result = result.model_copy(update={"answer": deps.company.replies.no_index.format(where="the server's data folder")})
     if outcome.visibility == "public" or (outcome.visibility == "private" and req.is_dm):
         message = answer_message(result, fallback_channel=fallback, contacts=contacts)
         return Delivery(req.channel, post(client, req, message), req.reply_thread_ts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from slack_bolt.context.respond import Respond
@@ -24,7 +25,7 @@ from bot.slack import ids
 from bot.slack.blocks import home_view, text_message
 from bot.slack.credentials import web_client
 from bot.slack.deps import AnswerDeps, SlackDeps
-from bot.slack.handler import answer_question, finish, send
+from bot.slack.handler import answer_question, answered_already, finish, send
 from bot.slack.handoff import hand_off
 from bot.slack.request import SlackQuestion
 from bot.slack.review import (
@@ -43,6 +44,15 @@ from bot.slack.workers import Workers
 log = logging.getLogger(__name__)
 
 Retry = Callable[[BaseException], bool]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """How this run of a job came about: `retry_on` (errors to raise, before anything was posted,
+    so the queue retries) and `again` (a retry or a redelivery: an earlier run may have posted)."""
+
+    retry_on: Retry | None = None
+    again: bool = False
 
 
 class Jobs(Protocol):
@@ -64,25 +74,25 @@ def transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError)  # urllib's URLError, refused / reset connections, timeouts
 
 
-def run_job(deps: AnswerDeps, name: str, payload: dict, *, retry_on: Retry | None = None) -> None:
-    """Run one job. `retry_on`: errors to raise (before anything was posted) instead of apologising,
-    so the queue retries the job. Raises ValueError for an unknown job name."""
+def run_job(deps: AnswerDeps, name: str, payload: dict, attempt: Attempt = Attempt()) -> None:
+    """Run one job (see `Attempt`). Raises ValueError for an unknown job name."""
     job = JOBS.get(name)
     if job is None:
         raise ValueError(f"unknown job {name!r}")
-    job(deps, web_client(deps.settings, deps.settings.slack_bot_token), payload, retry_on)
+    job(deps, web_client(deps.settings, deps.settings.slack_bot_token), payload, attempt)
 
 
-def _answer(deps: AnswerDeps, client: WebClient, payload: dict, retry_on: Retry | None) -> None:
+def _answer(deps: AnswerDeps, client: WebClient, payload: dict, attempt: Attempt) -> None:
     req = question_from_json(payload)
-    if deps.stores.claims.is_done(req.question_key):  # redelivered after it was answered
-        log.info("question %s:%s already answered; redelivery dropped", req.channel, req.ts)
+    if deps.stores.claims.is_done(req.question_key) or (attempt.again and answered_already(client, deps.bot, req)):
+        log.info("question %s:%s already answered; job run again dropped", req.channel, req.ts)
+        finish(deps, req.event_id, True, req.question_key)
         return
     status = SetStatus(client, req.channel, req.thread_ts) if req.surface == "assistant" and req.thread_ts else None
-    answer_question(deps, req, client, status, retry_on=retry_on)
+    answer_question(deps, req, client, status, retry_on=attempt.retry_on)
 
 
-def _shortcut(deps: AnswerDeps, client: WebClient, p: dict, retry_on: Retry | None) -> None:
+def _shortcut(deps: AnswerDeps, client: WebClient, p: dict, attempt: Attempt) -> None:
     """The message shortcut: the answer goes to the user's DM with the bot, after a line saying what was asked."""
     key = f"shortcut:{p['trigger_id']}"
     if deps.stores.claims.is_done(key):
@@ -98,7 +108,7 @@ def _shortcut(deps: AnswerDeps, client: WebClient, p: dict, retry_on: Retry | No
     finish(deps, key, True)
 
 
-def _greeting(deps: AnswerDeps, client: WebClient, p: dict, retry_on: Retry | None) -> None:
+def _greeting(deps: AnswerDeps, client: WebClient, p: dict, attempt: Attempt) -> None:
     replies = deps.company.replies
     Say(client, p["channel"], p["thread_ts"])(replies.assistant_greeting)
     if replies.suggested_prompts:
@@ -110,7 +120,7 @@ def _respond(payload: dict) -> Respond:
     return Respond(response_url=payload["response_url"])
 
 
-JOBS: dict[str, Callable[[AnswerDeps, WebClient, dict, Retry | None], object]] = {
+JOBS: dict[str, Callable[[AnswerDeps, WebClient, dict, Attempt], object]] = {
     ids.JOB_ANSWER: _answer,
     ids.JOB_SHORTCUT: _shortcut,
     ids.JOB_NOTICE: lambda deps, client, p, _: client.chat_postEphemeral(channel=p["channel"], user=p["user"], text=p["text"]),

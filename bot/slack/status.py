@@ -31,7 +31,9 @@ class WorkingIndicator:
         if self._set_status is not None and _try(self._set_status, ids.ASSISTANT_STATUS):
             return self
         self._set_status = None  # not an assistant thread after all: fall back to the reaction
-        self._reacted = _try(self._client.reactions_add, channel=self._channel, timestamp=self._ts, name=ids.EYES)
+        self._reacted = _try(
+            self._client.reactions_add, channel=self._channel, timestamp=self._ts, name=ids.EYES, ok_errors=("already_reacted",)
+        )  # already there: an earlier run of this job died before taking it off, so take it off now
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -41,11 +43,14 @@ class WorkingIndicator:
             _try(self._client.reactions_remove, channel=self._channel, timestamp=self._ts, name=ids.EYES)
 
 
-def _try(call: Callable[..., object], *args: object, **kwargs: object) -> bool:
+def _try(call: Callable[..., object], *args: object, ok_errors: tuple[str, ...] = (), **kwargs: object) -> bool:
+    """Call; False (logged) on a Slack or network error, except Slack errors in `ok_errors`."""
     try:
         call(*args, **kwargs)
         return True
     except (SlackApiError, OSError) as exc:
+        if isinstance(exc, SlackApiError) and exc.response.get("error") in ok_errors:
+            return True
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
         log.warning("progress indicator %s failed: %s", getattr(call, "__name__", call), error)
         return False

@@ -9,13 +9,13 @@ from kombu.exceptions import ChannelError
 from prometheus_client.core import GaugeMetricFamily
 
 from bot.config import Settings
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import NotQueued, SlackDeps
 from bot.store.task_stats import TaskStats
 from bot.tasks.celery_app import JOB_TASK, PUBLISH_CONNECTIONS
 
 log = logging.getLogger(__name__)
 
-PING_TIMEOUT_S = 1.0  # how long /healthz waits for workers to answer a ping (busy nodes answer late)
+PING_TIMEOUT_S = 1.0  # how long /healthz waits for workers to answer (busy nodes answer late)
 
 
 class CeleryJobs:
@@ -27,7 +27,10 @@ class CeleryJobs:
     def submit(self, deps: SlackDeps, name: str, payload: dict) -> None:
         # argsrepr: the job's name only. Celery's default repr of the payload would copy the
         # unmasked question into the message headers (shown by monitoring tools) and costs ~0.4 ms.
-        self._celery.send_task(JOB_TASK, args=[name, payload], argsrepr=f"[{name!r}, …]", kwargsrepr="{}")
+        try:
+            self._celery.send_task(JOB_TASK, args=[name, payload], argsrepr=f"[{name!r}, …]", kwargsrepr="{}")
+        except Exception as exc:  # kombu's OperationalError, socket errors: the broker is unreachable
+            raise NotQueued(f"job {name!r} not queued: {exc}") from exc
 
     def warm_up(self) -> None:
         """Open the publishing connections now, so the first burst of Slack events does not wait for
@@ -78,13 +81,15 @@ class QueueMonitor:
         return None
 
     def workers(self) -> list[str]:
-        """Names of the worker nodes that answered a ping."""
+        """Names of the live worker nodes that consume this deployment's queue (TASK_QUEUE); nodes of
+        other deployments sharing the broker answer the broadcast too, and are left out."""
         try:
-            replies = self._celery.control.ping(timeout=PING_TIMEOUT_S) or []
+            replies = self._celery.control.inspect(timeout=PING_TIMEOUT_S).active_queues() or {}
         except Exception as exc:
-            log.warning("worker ping failed: %s", exc)
+            log.warning("worker inspection failed: %s", exc)
             return []
-        return sorted(name for reply in replies for name in reply)
+        queue = self._settings.task_queue
+        return sorted(name for name, queues in replies.items() if any(q.get("name") == queue for q in queues or []))
 
     def checks(self) -> dict:
         """For /healthz: the broker must be reachable; live workers are reported."""
@@ -96,7 +101,7 @@ class QueueMonitor:
         depth, counts = self.depth(), self._stats.counts()
         gauges = {
             "policybot_queue_depth": ("Jobs waiting in the broker queue", depth),
-            "policybot_workers": ("Worker nodes answering a ping", len(self.workers())),
+            "policybot_workers": ("Worker nodes consuming this queue", len(self.workers())),
             "policybot_task_retries": ("Jobs retried after a Slack 5xx / 429 / network error", counts.get("retries")),
             "policybot_task_redeliveries": ("Jobs delivered again (a worker died or timed out)", counts.get("redeliveries")),
         }

@@ -16,7 +16,7 @@ from celery.signals import worker_process_init
 
 from bot.config import Settings
 from bot.slack.deps import AnswerDeps
-from bot.slack.jobs import run_job, transient
+from bot.slack.jobs import Attempt, run_job, transient
 from bot.store.redis_conn import connect
 from bot.store.task_stats import TaskStats
 from bot.tasks.celery_app import JOB_TASK
@@ -68,11 +68,13 @@ def register_tasks(celery: Celery, settings: Settings) -> Answering:
     @celery.task(name=JOB_TASK, bind=True, max_retries=settings.task_max_retries)
     def job(self: Task, name: str, payload: dict) -> None:
         """Run one job; Slack 5xx / 429 / network errors are retried with back-off, then apologised for."""
-        if stats.started(self.request.id, self.request.retries):
+        redelivered = stats.started(self.request.id, self.request.retries)
+        if redelivered:
             log.warning("job %s (%s) delivered again: its previous worker died or timed out", self.request.id, name)
         last = self.request.retries >= settings.task_max_retries
+        attempt = Attempt(retry_on=None if last else transient, again=redelivered or self.request.retries > 0)
         try:
-            run_job(answering(), name, payload, retry_on=None if last else transient)
+            run_job(answering(), name, payload, attempt)
         except Exception as exc:
             if last or not transient(exc):
                 raise

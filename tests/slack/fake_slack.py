@@ -292,6 +292,16 @@ class FakeSlack:
             return {"ok": False, "error": "thread_not_found"}
         return {"ok": True, "messages": messages, "has_more": False}
 
+    def api_conversations_history(self, p: dict) -> dict:
+        """A channel's top-level messages, newest first, after `oldest` (exclusive) when given."""
+        oldest = float(p.get("oldest") or 0)
+        with self._lock:
+            tops = [
+                m for (channel, root), msgs in self.threads.items() if channel == p["channel"] for m in msgs if m["ts"] == root
+            ]
+        messages = sorted((m for m in tops if float(m["ts"]) > oldest), key=lambda m: -float(m["ts"]))
+        return {"ok": True, "messages": messages[: int(p.get("limit") or 100)], "has_more": False}
+
     def api_users_info(self, p: dict) -> dict:
         return {"ok": True, "user": self.users.get(p["user"], {"id": p["user"], "is_bot": False})}
 

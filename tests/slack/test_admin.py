@@ -155,10 +155,12 @@ def browser_sign_in(driver, url: str) -> None:
 
 
 def wait_for(driver, condition) -> None:
-    """Wait until `condition(driver)` holds: a click starts a navigation and returns at once."""
+    """Wait until `condition(driver)` holds: a click starts a navigation and returns at once, so an
+    element found on the old page can go stale before it is read: that counts as "not yet"."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.wait import WebDriverWait
 
-    WebDriverWait(driver, 30).until(condition)
+    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 CHART_DATA = """

@@ -27,7 +27,7 @@ from bot.tasks.worker import READY
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.helpers import CHANNEL, QUESTION, USER
 from tests.slack.queue_harness import RABBITMQ_URL, REPO, Queue, RedisServer, WebTier, free_port, reachable, settings_env
-from tests.slack.slack_http import SlackSender, mention, signed_headers
+from tests.slack.slack_http import SlackSender, event_callback, mention, reaction, signed_headers
 
 VISIBILITY_S = 30  # a held job comes back after this (Redis): short for the test, longer than any answer
 MAX_RETRIES = 2
@@ -182,13 +182,15 @@ def test_slack_failing_past_the_last_retry_gets_the_apology(make_queue, fake_sla
     assert _metric(web, "policybot_task_retries") == MAX_RETRIES
 
 
-def test_healthz_reports_broker_and_live_workers(make_queue) -> None:
-    server = RedisServer().start()  # a broker of its own: no other test's workers answer the ping
+def test_healthz_reports_broker_and_live_workers_of_its_own_queue(make_queue) -> None:
+    server = RedisServer().start()  # a broker of its own: no other test's workers answer
     try:
         queue = make_queue(redis_url=server.url)
         web = queue.web()
         before = web.send.http.get("/healthz").json()["checks"]
         assert before["broker"] is True and before["workers"] == 0
+        make_queue(redis_url=server.url).workers(1)  # another deployment's worker on the same broker
+        assert web.send.http.get("/healthz").json()["checks"]["workers"] == 0
         queue.workers(1)
         deadline = time.monotonic() + 60
         while (after := web.send.http.get("/healthz").json()["checks"])["workers"] == 0:  # a busy node answers late
@@ -253,3 +255,18 @@ def test_web_tier_loads_no_model_index_or_masker(make_queue) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_broker_down_events_get_a_500_and_their_retry_is_not_dropped(make_queue, fake_slack: FakeSlack) -> None:
+    """No broker: an event (a 👎 here) gets a 500 and its claim is released, so Slack's retry is
+    handled rather than dropped as a duplicate; a slash command, which Slack never retries, is
+    acked with a message saying so."""
+    queue = make_queue(broker_url=f"redis://127.0.0.1:{free_port()}/0")
+    web = queue.web()
+    vote = reaction("-1", CHANNEL, "1700000000.000100", USER)
+    body = json.dumps(event_callback(vote, "EvNOBROKER"))
+    assert web.send.post(body, "application/json").status_code == 500
+    assert _claim(queue, "EvNOBROKER") is None
+    assert web.send.http.get("/healthz").status_code == 503
+    command = web.send.command(user=USER, channel=CHANNEL, text="leave", response_url=fake_slack.response_url("c1"))
+    assert command.status_code == 200 and "try again" in command.text
