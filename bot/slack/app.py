@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -141,13 +142,20 @@ def create_slack_app(
     return _bolt_app(settings, identity, deps, process_before_response=False)
 
 
-def _log_error(error: Exception) -> None:
-    """Bolt's error handler (the request gets a 500): one line when the queue would not take the
-    job (Slack retries; the broker's state is on /healthz), a traceback for anything else."""
-    if isinstance(error, NotQueued):
+def _on_error(deps: SlackDeps) -> Callable[[Exception, dict], None]:
+    """Bolt's error handler (the request gets a 500). When the queue would not take the job, the
+    event's claim is released so that Slack's retry is handled, not dropped as a duplicate, and the
+    log gets one line (the broker's state is on /healthz); anything else logs its traceback."""
+
+    def on_error(error: Exception, body: dict) -> None:
+        if not isinstance(error, NotQueued):
+            log.error("listener failed", exc_info=error)
+            return
         log.warning("%s; answered 500 so that Slack retries", error)
-    else:
-        log.error("listener failed", exc_info=error)
+        if body.get("event_id"):
+            deps.stores.claims.release(body["event_id"])
+
+    return on_error
 
 
 def _bolt_app(settings: Settings, identity: dict, deps: SlackDeps, *, process_before_response: bool) -> SlackApp:
@@ -164,6 +172,6 @@ def _bolt_app(settings: Settings, identity: dict, deps: SlackDeps, *, process_be
         listener_executor=listeners,
     )
     bolt.use(claim_events(deps))
-    bolt.error(_log_error)
+    bolt.error(_on_error(deps))
     register(bolt, deps)
     return SlackApp(bolt=bolt, deps=deps, listeners=listeners)

@@ -17,18 +17,13 @@ def claim_events(deps: SlackDeps) -> Callable[..., BoltResponse | None]:
 
     Slack retries (`X-Slack-Retry-Num`) reuse the event id, so a retry of an event another
     process is handling, or has answered, stops here; a retry of an event whose claim was
-    released (nothing was posted, or its job could not be queued: a 5xx) is claimed again and handled.
+    released (nothing was posted) is claimed again and answered.
     """
 
     def claim(body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if not event_id:
+        if not event_id or deps.stores.claims.claim(event_id):
             return next()
-        if deps.stores.claims.claim(event_id):
-            response = next()
-            if response is not None and response.status >= 500:  # not queued: Slack's retry must get through
-                deps.stores.claims.release(event_id)
-            return response
         log.info("event %s already claimed; dropped", event_id)
         return BoltResponse(status=200, body="")
 
