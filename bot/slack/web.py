@@ -9,6 +9,7 @@ Bolt sees them.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable
@@ -32,6 +33,14 @@ from bot.web.admin import create_admin_app
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+WARM_REQUESTS = 20  # a burst of simultaneous Slack events
+
+
+def _ping(slack: SlackApp) -> None:
+    try:
+        slack.deps.stores.redis.ping()
+    except Exception as exc:  # Redis down at startup: /healthz says so; nothing to warm
+        log.warning("redis not reachable at startup: %s", exc)
 
 
 def reject(request: Request, rejection: Rejection, size: int) -> Response:
@@ -71,6 +80,9 @@ def create_web_app(slack: SlackApp, queue: QueueMonitor | None = None) -> Starle
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # a burst's worth of request threads and Redis connections before the first request: the
+        # first burst of Slack events otherwise waits ~0.2 s for them (bench/queue_bench.py)
+        await asyncio.gather(*(run_in_threadpool(_ping, slack) for _ in range(WARM_REQUESTS)))
         yield
         await run_in_threadpool(slack.shutdown)  # let answers in flight finish
 

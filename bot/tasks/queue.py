@@ -18,6 +18,17 @@ log = logging.getLogger(__name__)
 PING_TIMEOUT_S = 1.0  # how long /healthz waits for workers to answer (busy nodes answer late)
 
 
+class Queued:
+    """What `send_task` returns here instead of an `AsyncResult`: there is no result backend (a job's
+    result is its Slack post), and an AsyncResult builds Celery's backend, once per thread, by
+    scanning every installed package's entry points: 10-20 ms each, ~0.4 s for the first burst of
+    20 requests on new threads (measured with yappi, bench/queue_bench.py)."""
+
+    def __init__(self, task_id: str) -> None:
+        self.id = task_id
+        self.ignored = True
+
+
 class CeleryJobs:
     """`bot.slack.jobs.Jobs` on the broker: `submit` returns once the broker holds the job."""
 
@@ -28,7 +39,14 @@ class CeleryJobs:
         # argsrepr: the job's name only. Celery's default repr of the payload would copy the
         # unmasked question into the message headers (shown by monitoring tools) and costs ~0.4 ms.
         try:
-            self._celery.send_task(JOB_TASK, args=[name, payload], argsrepr=f"[{name!r}, …]", kwargsrepr="{}")
+            self._celery.send_task(
+                JOB_TASK,
+                args=[name, payload],
+                argsrepr=f"[{name!r}, …]",
+                kwargsrepr="{}",
+                ignore_result=True,
+                result_cls=Queued,
+            )
         except Exception as exc:  # kombu's OperationalError, socket errors: the broker is unreachable
             raise NotQueued(f"job {name!r} not queued: {exc}") from exc
 
