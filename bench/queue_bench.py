@@ -112,13 +112,14 @@ class Serve:
             return False
 
     def memory_mb(self) -> dict[str, float]:
-        """RSS of the web tier and of each worker process (the node's pool children)."""
+        """RSS of the web tier, the worker node and each of its child processes: the pool's worker
+        processes and (serve's node runs `--beat`) the scheduler, the small one."""
         web = psutil.Process(self.process.pid)
         memory = {"web tier": web.memory_info().rss / MB}
         for node in web.children():
             memory["worker node (main)"] = node.memory_info().rss / MB
             for i, child in enumerate(node.children()):
-                memory[f"worker process {i + 1}"] = child.memory_info().rss / MB
+                memory[f"node child {i + 1}"] = child.memory_info().rss / MB
         return memory
 
     def stop(self) -> None:
