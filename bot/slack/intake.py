@@ -84,7 +84,21 @@ def malformed(body: bytes, content_type: str | None) -> str | None:
         return "not a Slack event, command or interaction (no string `type`)"
     if "event" in parsed and not isinstance(parsed["event"], dict):
         return f"`event` is {type(parsed['event']).__name__}, not an object"
-    return _shape_error(parsed)
+    return _event_error(parsed.get("event")) or _shape_error(parsed)
+
+
+# Fields our listeners read from these events, which Slack always sends (a message without a
+# channel can only be forged by someone holding the signing secret).
+_EVENT_FIELDS = {"app_mention": ("channel", "ts"), "message": ("channel", "ts")}
+
+
+def _event_error(event: object) -> str | None:
+    if not isinstance(event, dict):
+        return None
+    for field in _EVENT_FIELDS.get(str(event.get("type")), ()):
+        if not isinstance(event.get(field), str):
+            return f"`{event['type']}` event has no string `{field}`"
+    return None
 
 
 # What Bolt extracts from every payload while dispatching it (its kwargs injection).

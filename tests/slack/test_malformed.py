@@ -32,6 +32,7 @@ MALFORMED: dict[str, tuple[bytes | str, str]] = {
     "form payload not JSON": ("payload=%7Bnot-json", FORM),
     "form payload array": ("payload=%5B1%2C2%5D", FORM),
     "event fields of the wrong type": (_callback({"type": "message", "channel": 5, "user": ["U1"], "ts": None}), JSON),
+    "a mention without a channel": (_callback({"type": "app_mention", "user": "U1", "text": "hi", "ts": "1.2"}), JSON),
     "authorizations [null]": ('{"type": "event_callback", "authorizations": [null], "event": {"type": "message"}}', JSON),
     "actions null": ('{"type": "block_actions", "actions": null, "user": null}', JSON),
     "view null": ('{"type": "view_submission", "view": null}', JSON),
