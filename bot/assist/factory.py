@@ -31,15 +31,6 @@ def build_assist(
         sensitive=SensitiveDetector.from_profile(company.sensitive, service.embeddings, settings.sensitive_threshold),
         masker=masker or get_masker(settings),
         stores=stores,
-        verified=VerifiedLookup(
-            stores.verified,
-            service.embeddings,
-            settings.verified_threshold,
-            floor=settings.verified_floor,
-            word_cover=settings.verified_word_cover,
-            margin=settings.verified_margin,
-            synonyms=company.synonyms,
-            units=service.extractive.cache,
-        ),
+        verified=VerifiedLookup.for_service(stores.verified, service, settings),
         variants=Variants(settings.variants_file),
     )

@@ -47,7 +47,9 @@ from langchain_core.embeddings import Embeddings
 
 from bot.answer.extractive import UnitEmbeddingCache, readable_row
 from bot.answer.lexical import STOPWORDS
+from bot.answer.service import PolicyService
 from bot.answer.text_units import Unit, split_units
+from bot.config import Settings
 from bot.core.chunks import chunk_body
 from bot.core.principals import Principals
 from bot.retrieval.hybrid import SearchResult
@@ -148,6 +150,21 @@ class VerifiedLookup:
         self._matrix: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self._vectors: dict[str, np.ndarray] = {}  # question or answer sentence -> embedding, kept across reloads
         self._words: dict[str, np.ndarray] = {}  # word -> embedding (the vocabulary of questions is small)
+
+    @classmethod
+    def for_service(cls, store: VerifiedStore, service: PolicyService, settings: Settings) -> VerifiedLookup:
+        """The lookup as configured (VERIFIED_THRESHOLD, _FLOOR, _WORD_COVER, _MARGIN), sharing the
+        service's embeddings, the company's synonyms and the extractive answerer's sentence cache."""
+        return cls(
+            store,
+            service.embeddings,
+            settings.verified_threshold,
+            floor=settings.verified_floor,
+            word_cover=settings.verified_word_cover,
+            margin=settings.verified_margin,
+            synonyms=service.company.synonyms,
+            units=service.extractive.cache,
+        )
 
     # --- before the pipeline ---------------------------------------------------------------
     @degrade(None)  # Redis down: answer as usual

@@ -72,16 +72,7 @@ def test_free_paraphrase_hits_on_its_search_and_neighbouring_section_does_not(st
     reviewed = service.ask(question, principals=everyone)  # the reviewer keeps its answer and sections
     answer = VerifiedAnswer(questions=[question], answer=reviewed.answer, sources=reviewed.sources, reviewer="U1")
     stores.verified.save(answer)
-    lookup = VerifiedLookup(
-        stores.verified,
-        service.embeddings,
-        s.verified_threshold,
-        floor=s.verified_floor,
-        word_cover=s.verified_word_cover,
-        margin=s.verified_margin,
-        synonyms=service.company.synonyms,
-        units=service.extractive.cache,
-    )
+    lookup = VerifiedLookup.for_service(stores.verified, service, s)
 
     def served(text: str):
         """What `Assist` does: the cosine alone first, else the pipeline's search confirms."""
