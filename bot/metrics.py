@@ -1,8 +1,11 @@
-"""Prometheus metrics (served on GET /metrics by `policybot serve`)."""
+"""Prometheus metrics (served on GET /metrics by `policybot serve`, summed over its worker
+processes: `bot.tasks.shared_metrics`)."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import os
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 QUESTIONS = Counter("policybot_questions_total", "Questions answered, by outcome", ["kind", "answerer"])
 ANSWER_SECONDS = Histogram(
@@ -12,3 +15,13 @@ ANSWER_SECONDS = Histogram(
 )
 LLM_FALLBACKS = Counter("policybot_llm_fallbacks_total", "LLM answers rejected or failed, replaced by quotes")
 VOTES = Counter("policybot_votes_total", "Reactions counted as votes on answers", ["direction", "change"])
+
+
+def exposition() -> bytes:
+    """The text exposition of every process's metrics in multiprocess mode (PROMETHEUS_MULTIPROC_DIR
+    set), else of this process's."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return generate_latest(REGISTRY)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return generate_latest(registry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import signal
 
 import typer
@@ -28,9 +29,11 @@ def serve(
     (SERVE_WORKERS=false) run `policybot worker` separately, on this or other machines.
     """
     from bot.slack.credentials import SlackConfigError, require, verify_token
+    from bot.tasks.shared_metrics import share_metrics
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    shared = share_metrics(settings.state_dir)  # before anything imports prometheus_client: workers inherit it
     try:
         if socket:
             require(settings, "slack_app_token")
@@ -80,6 +83,8 @@ def serve(
     finally:
         if embedded is not None:
             embedded.stop(SHUTDOWN_TIMEOUT_S)
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
 
 
 def _interrupt(*_: object) -> None:

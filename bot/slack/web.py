@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.metrics_core import Metric
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from bot.metrics import exposition
 from bot.slack.app import SlackApp
 from bot.slack.health import QueueChecks, health
 from bot.slack.intake import Rejection, check
@@ -67,7 +68,7 @@ def create_web_app(slack: SlackApp, queue: QueueMonitor | None = None) -> Starle
         return to_starlette_response(await run_in_threadpool(slack.bolt.dispatch, bolt_request))
 
     async def metrics(request: Request) -> Response:
-        text = generate_latest(REGISTRY)
+        text = await run_in_threadpool(exposition)  # every process's, in multiprocess mode: files to read
         if queue is not None:  # read per scrape (broker, Redis): a registry of its own, off the event loop
             registry = CollectorRegistry(auto_describe=False)
             registry.register(queue)

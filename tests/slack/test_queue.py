@@ -217,6 +217,11 @@ def test_serve_alone_answers_with_its_own_workers_and_stops_them_on_sigterm(make
         event = _question(fake_slack)
         send.event(event)
         _wait_answered(fake_slack, event, timeout=120)
+        # the answer was computed in a worker process; serve's /metrics sums every process's
+        deadline = time.monotonic() + 30
+        while not re.search(r"^policybot_answer_seconds_count(\{.*\})? [1-9]", metrics := send.http.get("/metrics").text, re.M):
+            assert time.monotonic() < deadline, metrics
+            time.sleep(0.5)
         send.close()
 
         family = psutil.Process(serve.pid).children(recursive=True)
