@@ -100,11 +100,16 @@ def answer_question(
 def answered_already(client: WebClient, bot: BotIdentity, req: SlackQuestion) -> bool:
     """Whether the bot already posted in reply to `req` (a job run again after a worker died, or
     after a post whose response never came, must not answer twice). Reads the reply thread, or the
-    DM after the question when the answer goes there unthreaded."""
-    if req.reply_thread_ts:
-        messages = client.conversations_replies(channel=req.channel, ts=req.reply_thread_ts, limit=200).get("messages")
-    else:
-        messages = client.conversations_history(channel=req.channel, oldest=req.ts, limit=50).get("messages")
+    DM after the question when the answer goes there unthreaded. If Slack can't tell, False: a
+    possible second answer beats none."""
+    try:
+        if req.reply_thread_ts:
+            messages = client.conversations_replies(channel=req.channel, ts=req.reply_thread_ts, limit=200).get("messages")
+        else:
+            messages = client.conversations_history(channel=req.channel, oldest=req.ts, limit=50).get("messages")
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not check %s:%s for an earlier answer (%s); answering", req.channel, req.ts, exc)
+        return False
     return any(float(m.get("ts", 0)) > float(req.ts) and is_ours(m, bot) for m in messages or [])
 
 

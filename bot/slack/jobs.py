@@ -38,6 +38,7 @@ from bot.slack.review import (
     scheduled_gap_digest,
 )
 from bot.slack.sources import sources_button, sources_command
+from bot.slack.status import clear_eyes
 from bot.slack.wire import question_from_json
 from bot.slack.workers import Workers
 
@@ -87,6 +88,8 @@ def _answer(deps: AnswerDeps, client: WebClient, payload: dict, attempt: Attempt
     if deps.stores.claims.is_done(req.question_key) or (attempt.again and answered_already(client, deps.bot, req)):
         log.info("question %s:%s already answered; job run again dropped", req.channel, req.ts)
         finish(deps, req.event_id, True, req.question_key)
+        if attempt.again:  # the run that answered may have died before taking its 👀 off
+            clear_eyes(client, req.channel, req.ts)
         return
     status = SetStatus(client, req.channel, req.thread_ts) if req.surface == "assistant" and req.thread_ts else None
     answer_question(deps, req, client, status, retry_on=attempt.retry_on)

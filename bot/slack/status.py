@@ -43,6 +43,11 @@ class WorkingIndicator:
             _try(self._client.reactions_remove, channel=self._channel, timestamp=self._ts, name=ids.EYES)
 
 
+def clear_eyes(client: WebClient, channel: str, ts: str) -> None:
+    """Take the 👀 off a question, if it is there (best-effort)."""
+    _try(client.reactions_remove, channel=channel, timestamp=ts, name=ids.EYES, ok_errors=("no_reaction",))
+
+
 def _try(call: Callable[..., object], *args: object, ok_errors: tuple[str, ...] = (), **kwargs: object) -> bool:
     """Call; False (logged) on a Slack or network error, except Slack errors in `ok_errors`."""
     try:

@@ -57,3 +57,22 @@ def test_the_eyes_left_by_a_dead_run_are_taken_off(bot: RunningBot, fake_slack: 
     with WorkingIndicator(client, CHANNEL, seeded["ts"]):
         pass
     assert [c["name"] for c in fake_slack.calls_to("reactions.remove")] == [ids.EYES]
+
+
+def test_a_job_run_again_that_cannot_read_the_thread_still_answers(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    """Checking for an earlier answer failed (here Slack refuses to read the thread): answer
+    rather than lose the question."""
+    seeded = fake_slack.seed(CHANNEL, {"user": USER, "text": "<@UPOLICYBOT> How many days of annual leave do I get?"})
+    fake_slack.fail("conversations.replies", "not_in_channel")
+    _run_again(bot, mention(CHANNEL, USER, seeded["text"], seeded["ts"]))
+    assert len(_bot_replies(fake_slack, CHANNEL, seeded["ts"])) == 1
+
+
+def test_a_dropped_run_takes_off_the_eyes_its_dead_predecessor_left(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    question = ask_and_wait(bot, fake_slack)
+    client = web_client(bot.slack.deps.settings, bot.slack.deps.settings.slack_bot_token)
+    client.reactions_add(channel=CHANNEL, timestamp=question["ts"], name=ids.EYES)  # died before removing it
+    removed = len(fake_slack.calls_to("reactions.remove"))
+    _run_again(bot, mention(CHANNEL, USER, question["text"], question["ts"]))
+    assert len(_bot_replies(fake_slack, CHANNEL, question["ts"])) == 1
+    assert len(fake_slack.calls_to("reactions.remove")) == removed + 1
