@@ -19,12 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from bot.core.channels import ChannelPolicy
 from bot.yaml_config import load_yaml_model
+
+
+class ChannelSettings(Protocol):
+    """The two settings the policies come from (`bot.config.Settings` has them; this layer may not import it)."""
+
+    @property
+    def channels_file(self) -> Path | None: ...
+    @property
+    def channel_audiences(self) -> Mapping[str, Sequence[str]]: ...
+
 
 # Every ChannelPolicy key, optional: a channel block says only what differs from the default.
 # (FieldInfo.annotation is Optional for field infos made by hand; a declared field always has one.)
@@ -54,6 +64,11 @@ class ChannelPolicies:
     def policy(self, channel: str) -> ChannelPolicy:
         """The policy of `channel` (the default for channels the file does not name)."""
         return self._policies.get(channel, self.default)
+
+    @classmethod
+    def from_settings(cls, settings: ChannelSettings) -> ChannelPolicies:
+        """The deployment's policies: CHANNELS_FILE plus CHANNEL_AUDIENCES; raises `ConfigFileError`."""
+        return cls.load(settings.channels_file, settings.channel_audiences)
 
     @classmethod
     def load(cls, path: Path | None, channel_audiences: Mapping[str, Sequence[str]] | None = None) -> ChannelPolicies:

@@ -41,7 +41,7 @@ def validate_configuration() -> None:
         if settings.company_file is not None and not settings.company_file.exists():
             raise ConfigFileError(f"COMPANY_FILE={settings.company_file}: no such file")
         load_company(settings.company_path)
-        ChannelPolicies.load(settings.channels_file, settings.channel_audiences)
+        ChannelPolicies.from_settings(settings)
     except ConfigFileError as exc:
         typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from None

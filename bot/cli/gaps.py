@@ -58,5 +58,5 @@ def _post(settings, stores, service, found, days: float) -> dict[str, int]:
     if not settings.slack_bot_token:
         err_console.print("error: --post needs SLACK_BOT_TOKEN", markup=False)
         raise typer.Exit(2)
-    desk = IngestDesk(stores, ChannelPolicies.load(settings.channels_file, settings.channel_audiences), settings)
+    desk = IngestDesk(stores, ChannelPolicies.from_settings(settings), settings)
     return post_gap_digests(desk, web_client(settings, settings.slack_bot_token), service, found, days)

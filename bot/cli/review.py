@@ -181,7 +181,7 @@ def _refresh(stores: Stores, ref: str) -> None:
     from bot.slack.credentials import web_client
     from bot.slack.review import IngestDesk, refresh_card
 
-    desk = IngestDesk(stores, ChannelPolicies.load(settings.channels_file, settings.channel_audiences), settings)
+    desk = IngestDesk(stores, ChannelPolicies.from_settings(settings), settings)
     refresh_card(desk, web_client(settings, settings.slack_bot_token), ref)
 
 

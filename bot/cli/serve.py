@@ -67,10 +67,9 @@ def serve(
             import uvicorn
 
             from bot.slack.web import create_web_app
-            from bot.store.task_stats import TaskStats
             from bot.tasks.queue import QueueMonitor
 
-            monitor = QueueMonitor(celery, settings, TaskStats.from_settings(slack.deps.stores.redis, settings))
+            monitor = QueueMonitor(celery, settings, slack.deps.stores.redis)
             uvicorn.run(
                 create_web_app(slack, monitor),
                 host=host,

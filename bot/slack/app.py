@@ -82,7 +82,7 @@ def build_answer_deps(
     deps = AnswerDeps(
         settings=settings,
         company=assist.company,
-        channels=ChannelPolicies.load(settings.channels_file, settings.channel_audiences),
+        channels=ChannelPolicies.from_settings(settings),
         stores=assist.stores,
         bot=_identity(identity),
         jobs=jobs,
@@ -113,7 +113,7 @@ def create_web_tier(settings: Settings, jobs: Jobs, *, identity: dict | None = N
     deps = SlackDeps(
         settings=settings,
         company=load_company(settings.company_path),
-        channels=ChannelPolicies.load(settings.channels_file, settings.channel_audiences),
+        channels=ChannelPolicies.from_settings(settings),
         stores=Stores.from_settings(settings),
         bot=_identity(identity),
         jobs=jobs,

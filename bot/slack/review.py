@@ -137,7 +137,7 @@ def review_after_ingest(settings: Settings, client: WebClient | None) -> list[Ve
     stores = Stores.from_settings(settings)
     suspended = suspend_stale(stores, registry_docs(settings))
     if client is not None:
-        desk = IngestDesk(stores, ChannelPolicies.load(settings.channels_file, settings.channel_audiences), settings)
+        desk = IngestDesk(stores, ChannelPolicies.from_settings(settings), settings)
         for answer in suspended:
             announce_suspension(desk, client, answer)
     return suspended

@@ -7,6 +7,7 @@ import logging
 from celery import Celery
 from kombu.exceptions import ChannelError
 from prometheus_client.core import GaugeMetricFamily
+from redis import Redis
 
 from bot.config import Settings
 from bot.slack.deps import NotQueued, SlackDeps
@@ -80,8 +81,10 @@ def _not_found(exc: ChannelError) -> bool:
 class QueueMonitor:
     """Broker reachability, live workers, queue depth, retries and redeliveries."""
 
-    def __init__(self, celery: Celery, settings: Settings, stats: TaskStats) -> None:
-        self._celery, self._settings, self._stats = celery, settings, stats
+    def __init__(self, celery: Celery, settings: Settings, redis: Redis) -> None:
+        """`redis`: where the workers count retries and redeliveries (`TaskStats`)."""
+        self._celery, self._settings = celery, settings
+        self._stats = TaskStats.from_settings(redis, settings)
 
     def depth(self) -> int | None:
         """Jobs waiting in the queue (not those a worker holds); None when the broker is unreachable."""

@@ -22,7 +22,6 @@ from celery import Celery
 from bot.config import Settings
 from bot.slack.app import SlackApp, create_web_tier
 from bot.slack.web import create_web_app
-from bot.store.task_stats import TaskStats
 from bot.tasks.celery_app import create_celery
 from bot.tasks.queue import CeleryJobs, QueueMonitor
 from bot.tasks.worker import READY
@@ -125,7 +124,7 @@ class Queue:
 
     def web(self) -> WebTier:
         slack = create_web_tier(self.settings, CeleryJobs(self.celery))
-        monitor = QueueMonitor(self.celery, self.settings, TaskStats.from_settings(slack.deps.stores.redis, self.settings))
+        monitor = QueueMonitor(self.celery, self.settings, slack.deps.stores.redis)
         server = Uvicorn(create_web_app(slack, monitor))
         self.webs.append(WebTier(slack, server, SlackSender(server.url), monitor))
         return self.webs[-1]

@@ -246,12 +246,11 @@ def test_web_tier_loads_no_model_index_or_masker(make_queue) -> None:
         "from bot.slack.app import create_web_tier\n"
         "from bot.tasks.celery_app import create_celery\n"
         "from bot.slack.web import create_web_app\n"
-        "from bot.store.task_stats import TaskStats\n"
         "from bot.tasks.queue import CeleryJobs, QueueMonitor\n"
         "settings = get_settings()\n"
         "celery = create_celery(settings)\n"
         "slack = create_web_tier(settings, CeleryJobs(celery))\n"
-        "create_web_app(slack, QueueMonitor(celery, settings, TaskStats.from_settings(slack.deps.stores.redis, settings)))\n"
+        "create_web_app(slack, QueueMonitor(celery, settings, slack.deps.stores.redis))\n"
         "heavy = ('torch', 'sentence_transformers', 'chromadb', 'spacy', 'presidio_analyzer', 'langchain_core', 'sklearn')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
