@@ -98,7 +98,7 @@ class ExtractiveAnswerer:
 
         `stop` ends the work between batches (a batch of 64 takes well under a second on one core).
         """
-        units = list(dict.fromkeys(_embed_text(u) for text in chunk_texts for u in split_units(chunk_body(text))))
+        units = list(dict.fromkeys(embed_text(u) for text in chunk_texts for u in split_units(chunk_body(text))))
         units = units[: self.cache.size]
         done = 0
         for start in range(0, len(units), batch):
@@ -133,7 +133,7 @@ class ExtractiveAnswerer:
         pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
         if not pairs:
             return []
-        vectors = self.cache.get([_embed_text(unit) for unit, _ in pairs])
+        vectors = self.cache.get([embed_text(unit) for unit, _ in pairs])
         sims = vectors @ q_vec
         rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
         ranked = []
@@ -253,7 +253,8 @@ def _padding(top: _Scored, cand: _Scored, best: float) -> bool:
     return other_doc and cand.score < 0.9 * best
 
 
-def _embed_text(unit: Unit) -> str:
+def embed_text(unit: Unit) -> str:
+    """The text a unit is embedded as (also the key of `UnitEmbeddingCache`, shared with bot.review.verified)."""
     return readable_row(unit.text) if unit.kind == "row" else unit.text
 
 

@@ -169,12 +169,21 @@ _IRREGULAR = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
 @lru_cache(maxsize=50_000)
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words; numbers kept (they are what policy questions hinge on)."""
+    return frozenset(content_words(text))
+
+
+def content_words(text: str) -> dict[str, str]:
+    """stem -> the (first) word it came from, for the content words of `text` (see `content_terms`)."""
     words = (w.strip(".'-").lower() for w in _WORD.findall(text.replace("’", "'")))
     words = (_IRREGULAR.get(w) or _CLITIC.sub("", w) for w in words)
     # a two-word compound counts as itself and as its parts: "home-office stipend" covers "home office stipend";
     # longer ones are names of their own ("lunch-and-learn" is not about lunch)
     words = (part for w in words for part in ([w, *w.split("-")] if w.count("-") == 1 else [w]))
-    return frozenset(_STEMMER.stemWord(w) for w in words if w and w not in STOPWORDS)
+    found: dict[str, str] = {}
+    for word in words:
+        if word and word not in STOPWORDS:
+            found.setdefault(_STEMMER.stemWord(word), word)
+    return found
 
 
 _NEGATION = re.compile(r"\b(not|no|nor|never|without|don't|doesn't|isn't|aren't|none)\b", re.IGNORECASE)

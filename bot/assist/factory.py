@@ -7,7 +7,6 @@ from bot.assist.workflow import Assist
 from bot.config import Settings
 from bot.core.masking import Masker
 from bot.governance.pii import get_masker
-from bot.governance.sensitive import SensitiveDetector
 from bot.review.verified import VerifiedLookup
 from bot.store.stores import Stores
 from bot.variants.assign import Variants
@@ -28,7 +27,7 @@ def build_assist(
         settings=settings,
         company=company,
         service=service,
-        sensitive=SensitiveDetector.from_profile(company.sensitive, service.embeddings, settings.sensitive_threshold),
+        sensitive=service.sensitive,  # one detector per process: the service's, topic vectors embedded once
         masker=masker or get_masker(settings),
         stores=stores,
         verified=VerifiedLookup.for_service(stores.verified, service, settings),

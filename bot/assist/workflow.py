@@ -155,9 +155,10 @@ class Assist:
         asker's variant's overrides). A close rewording is served before the pipeline runs; a freer
         paraphrase only once the pipeline's own search confirms it (`VerifiedLookup.confirm`)."""
         if self.verified is not None:
-            if hit := self.verified.match(text, principals):
-                return hit[0].result(text, hit[1])
-            if near := self.verified.near(text, principals):
+            found = self.verified.lookup(text, principals)
+            if found.hit:
+                return found.hit[0].result(text, found.hit[1])
+            if near := found.near:
                 # A freer paraphrase is confirmed on the search the pipeline runs anyway: no second search.
                 result, search = self.service.ask_with_search(
                     text, history=question.history, principals=principals, contact=contact, overrides=overrides

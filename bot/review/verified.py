@@ -45,10 +45,10 @@ import numpy as np
 import Stemmer
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.extractive import UnitEmbeddingCache, readable_row
-from bot.answer.lexical import STOPWORDS
+from bot.answer.extractive import UnitEmbeddingCache, embed_text
+from bot.answer.lexical import content_words
 from bot.answer.service import PolicyService
-from bot.answer.text_units import Unit, split_units
+from bot.answer.text_units import split_units
 from bot.config import Settings
 from bot.core.chunks import chunk_body
 from bot.core.principals import Principals
@@ -58,7 +58,6 @@ from bot.store.redis_conn import degrade
 from bot.store.verified import VerifiedAnswer, VerifiedStore
 
 _STEMMER = Stemmer.Stemmer("english")
-_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
 # Words that shape a question without naming its topic: a paraphrase swaps them freely
 # ("am I allowed to" for "can I"), so they are not asked to be covered.
 _GENERIC = frozenset(
@@ -114,6 +113,17 @@ class Candidate:
     score: float
 
 
+@dataclass(frozen=True)
+class Match:
+    """What `VerifiedLookup.lookup` found: `hit` (answer, cosine) to serve at once, else `near`."""
+
+    hit: tuple[VerifiedAnswer, float] | None
+    near: list[Candidate]
+
+
+NO_MATCH = Match(hit=None, near=[])
+
+
 class VerifiedLookup:
     """Verified answers for questions; thread-safe, one per process."""
 
@@ -167,22 +177,31 @@ class VerifiedLookup:
         )
 
     # --- before the pipeline ---------------------------------------------------------------
-    @degrade(None)  # Redis down: answer as usual
+    @degrade(NO_MATCH)  # Redis down: answer as usual
+    def lookup(self, question: str, principals: Principals) -> Match:
+        """One scoring of `question` (cleaned) against the verified answers `principals` may see:
+        the one served at once (at least `threshold` similar), else the `near` ones."""
+        scored = self._scored(question, principals, min(self.threshold, self.floor or self.threshold))
+        if scored and scored[0].score >= self.threshold:
+            return Match(hit=(scored[0].answer, scored[0].score), near=[])
+        return Match(hit=None, near=self._near(scored))
+
     def match(self, question: str, principals: Principals) -> tuple[VerifiedAnswer, float] | None:
-        """The verified answer for `question` (cleaned) that `principals` may see, with its cosine
-        similarity; None when none is at least `threshold` similar."""
-        for candidate in self._scored(question, principals, self.threshold):
-            return candidate.answer, candidate.score
-        return None
+        """The verified answer served at once for `question`, with its cosine similarity (see `lookup`)."""
+        return self.lookup(question, principals).hit
 
     @degrade([])  # Redis down: answer as usual
     def near(self, question: str, principals: Principals) -> list[Candidate]:
         """Verified answers `principals` may see that `question` is at least `floor` similar to,
-        most similar first: the ones `confirm` may serve once the pipeline has searched. Empty
+        most similar first: the ones `confirm` may serve once the pipeline has searched."""
+        return self._near(self._scored(question, principals, self.floor or self.threshold))
+
+    def _near(self, scored: list[Candidate]) -> list[Candidate]:
+        """Those of `scored` the second way may serve: with sources, at least `floor` similar; none
         when the second way is off (no floor, or one not below `threshold`)."""
         if self.floor is None or self.floor >= self.threshold:
             return []
-        return [c for c in self._scored(question, principals, self.floor) if c.answer.sources]
+        return [c for c in scored if c.answer.sources and c.score >= self.floor]
 
     # --- after the pipeline searched -------------------------------------------------------
     def confirm(self, question: str, candidates: list[Candidate], search: SearchResult) -> tuple[VerifiedAnswer, float] | None:
@@ -226,7 +245,7 @@ class VerifiedLookup:
         own_units: list[str] = []
         other_units: list[str] = []
         for hit in search.hits:
-            units = [_embed_text(u) for u in split_units(chunk_body(hit.doc.page_content))]
+            units = [embed_text(u) for u in split_units(chunk_body(hit.doc.page_content))]
             (own_units if hit.chunk_id in sources else other_units).extend(units)
         said = [_norm(s) for s in _answer_sentences(answer.answer)]
         others = [t for t in other_units if not any(_norm(t) in s or s in _norm(t) for s in said)]
@@ -241,11 +260,7 @@ class VerifiedLookup:
 
     def _content_words(self, text: str) -> dict[str, str]:
         """stem -> word of the content words of `text`, with the company's policy terms for its phrasing."""
-        words: dict[str, str] = {}
-        for word in _WORD.findall(expand_query(text, self.synonyms).lower()):
-            if word not in STOPWORDS:
-                words.setdefault(_STEMMER.stemWord(word), word)
-        return words
+        return content_words(expand_query(text, self.synonyms))
 
     def _word_vectors(self, words: list[str]) -> np.ndarray:
         missing = [w for w in dict.fromkeys(words) if w not in self._words]
@@ -301,11 +316,6 @@ def _answer_sentences(answer: str) -> list[str]:
     """The answer's sentences, without the quote marks and citation numbers a quoted answer carries."""
     lines = (_QUOTE.sub("", line).strip() for line in answer.splitlines())
     return [s for line in lines if line for s in (u.text for u in split_units(line))]
-
-
-def _embed_text(unit: Unit) -> str:
-    """The text a unit is embedded as (the extractive answerer's key, so its cache is shared)."""
-    return readable_row(unit.text) if unit.kind == "row" else unit.text
 
 
 def _norm(text: str) -> str:
