@@ -11,6 +11,7 @@ import pytest
 
 from bot.eval import metrics as m
 from bot.eval.dataset import load_dataset
+from tests.eval_sets import tiny_dataset, write_jsonl
 
 # --- ranking metrics ------------------------------------------------------------------------
 
@@ -103,74 +104,8 @@ def test_percentiles_and_distribution():
 # --- dataset loading ------------------------------------------------------------------------
 
 
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-
-
-def _tiny_dataset(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    _write_jsonl(
-        root / "corpus.jsonl",
-        [
-            {
-                "_id": "leave",
-                "title": "Annual leave",
-                "text": "Full-time employees accrue 25 days of paid annual leave per calendar year. Unused days may be carried over up to a maximum of 5 days.",
-                "metadata": {"policy": "hr"},
-            },
-            {
-                "_id": "hotel",
-                "title": "Travel expenses",
-                "text": "The nightly hotel limit in London is $260 including taxes. Meals are reimbursed up to $75 per day when travelling.",
-                "metadata": {"policy": "finance"},
-            },
-            {
-                "_id": "laptop",
-                "title": "Laptop security",
-                "text": "Laptops must use full-disk encryption and lock the screen after 5 minutes of inactivity. Report a lost laptop to security within 24 hours.",
-                "metadata": {"policy": "it"},
-            },
-            {
-                "_id": "pension",
-                "title": "Pension plan",
-                "text": "The company matches pension contributions up to 4% of base salary. Employees join the pension plan automatically after three months.",
-                "metadata": {"policy": "hr"},
-            },
-        ],
-    )
-    _write_jsonl(
-        root / "queries.jsonl",
-        [
-            {"_id": "q1", "text": "How many days of annual leave do full-time employees accrue?", "metadata": {"policy": "hr"}},
-            {
-                "_id": "q2",
-                "text": "What is the hotel limit per night in London?",
-                "metadata": {"policy": "finance", "ignored": [1, 2]},
-            },
-            {"_id": "q3", "text": "Can I bring my dog to the office on Fridays?"},
-        ],
-    )
-    (root / "qrels").mkdir(exist_ok=True)
-    (root / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\tleave\t1\nq2\thotel\t1\n", encoding="utf-8")
-    _write_jsonl(
-        root / "answers.jsonl",
-        [
-            {
-                "query-id": "q1",
-                "answerable": True,
-                "answers": [],
-                "must_contain": ["25"],
-                "evidence": ["accrue 25 days of paid annual leave"],
-            },
-            {"query-id": "q2", "answerable": True, "answers": ["$260", "260"], "must_contain": [], "evidence": []},
-            {"query-id": "q3", "answerable": False, "answers": [], "must_contain": [], "evidence": []},
-        ],
-    )
-    return root
-
-
 def test_load_dataset_restrictions(tmp_path):
-    ds = load_dataset(_tiny_dataset(tmp_path / "tiny"))
+    ds = load_dataset(tiny_dataset(tmp_path / "tiny"))
     assert [q.id for q in ds.queries] == ["q1", "q2", "q3"]
     assert ds.qrels == {"q1": {"leave": 1}, "q2": {"hotel": 1}}
     assert ds.expected["q3"].answerable is False
@@ -188,7 +123,7 @@ def test_load_dataset_docs_symlink_and_principals(tmp_path):
     ev = tmp_path / "kb" / "eval"
     ev.mkdir()
     (ev / "docs").symlink_to("..")
-    _write_jsonl(ev / "queries.jsonl", [{"_id": "g1", "text": "merit budget?", "metadata": {"principals": ["Managers"]}}])
+    write_jsonl(ev / "queries.jsonl", [{"_id": "g1", "text": "merit budget?", "metadata": {"principals": ["Managers"]}}])
     ds = load_dataset(ev)
     assert ds.docs_dir == kb.resolve() and ds.corpus_file is None
     principals, filters = ds.restrictions(ds.queries[0])
@@ -213,7 +148,7 @@ def test_end_to_end_tiny_dataset(tmp_path):
     from bot.eval.failures import failures_text, records_jsonl
     from bot.eval.runner import run_eval
 
-    ds = load_dataset(_tiny_dataset(tmp_path / "tiny"))
+    ds = load_dataset(tiny_dataset(tmp_path / "tiny"))
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", pii_enabled=False, llm_model=None, chroma_host=None)
     stages: set[str] = set()
     result = run_eval(ds, settings, k=10, baseline=True, progress=lambda stage, done, total: stages.add(stage))
@@ -257,7 +192,7 @@ def test_cli_json_output(tmp_path, monkeypatch):
     from bot.cli.app import app
     from bot.config import get_settings
 
-    root = _tiny_dataset(tmp_path / "tiny")
+    root = tiny_dataset(tmp_path / "tiny")
     monkeypatch.setenv("POLICYBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PII_ENABLED", "false")
     get_settings.cache_clear()
