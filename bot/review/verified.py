@@ -159,7 +159,7 @@ class VerifiedLookup:
         self._texts: list[str] = []  # row -> question text
         self._matrix: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self._vectors: dict[str, np.ndarray] = {}  # question or answer sentence -> embedding, kept across reloads
-        self._words: dict[str, np.ndarray] = {}  # word -> embedding (the vocabulary of questions is small)
+        self._words = UnitEmbeddingCache(embeddings, size=20_000)  # word -> embedding, LRU: typos and names keep coming
 
     @classmethod
     def for_service(cls, store: VerifiedStore, service: PolicyService, settings: Settings) -> VerifiedLookup:
@@ -263,12 +263,7 @@ class VerifiedLookup:
         return content_words(expand_query(text, self.synonyms))
 
     def _word_vectors(self, words: list[str]) -> np.ndarray:
-        missing = [w for w in dict.fromkeys(words) if w not in self._words]
-        if missing:
-            vectors = self.embeddings.embed_documents(missing)
-            with self._lock:
-                self._words.update((w, np.asarray(v, dtype=np.float32)) for w, v in zip(missing, vectors, strict=True))
-        return np.stack([self._words[w] for w in words])
+        return self._words.get(words)
 
     def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         with self._lock:
