@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 from bot.answer.answer_type import carries, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import content_terms, coverage, negated, un_forms
+from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
 from bot.answer.text_units import Unit, split_units
 from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
@@ -89,7 +90,8 @@ class ExtractiveAnswerer:
         chunks: int = 4,
         relative_cutoff: float = 0.75,
     ) -> None:
-        """`synonyms`: the company's employee phrase -> policy terms (the profile's `synonyms`)."""
+        """`synonyms`: the company's employee phrase -> policy terms (the profile's `synonyms`). A request's
+        `scorer` (the trained answer scorer), when set, re-ranks the best units."""
         self.synonyms = synonyms
         self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
 
@@ -111,6 +113,7 @@ class ExtractiveAnswerer:
         """The best-scoring units of the top chunks for the search query, quoted with [n] markers."""
         question = request.query
         scored = self._score(question, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32))
+        scored = _rescored(question, scored, request.scorer)
         if not scored:
             return Draft("")
         best = scored[0].score
@@ -130,7 +133,8 @@ class ExtractiveAnswerer:
         q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
-        pairs = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
+        units = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
+        pairs = [(unit, hit) for unit, hit in units if not not_an_answer(unit)]  # embed only what may be quoted
         if not pairs:
             return []
         vectors = self.cache.get([embed_text(unit) for unit, _ in pairs])
@@ -138,8 +142,6 @@ class ExtractiveAnswerer:
         rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
         ranked = []
         for (unit, hit), sim, row in zip(pairs, sims, rows):
-            if not_an_answer(unit):
-                continue
             rank_prior = 1.0 / (1 + hits.index(hit))
             fit = type_bonus(question, unit.text)
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
@@ -154,6 +156,17 @@ class ExtractiveAnswerer:
             ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
+
+
+def _rescored(question: str, ranked: list[_Scored], scorer: AnswerScorer | None) -> list[_Scored]:
+    """The best RESCORE_UNITS units with the scorer's probability (x its weight) added, re-sorted."""
+    if scorer is None or not ranked:
+        return ranked
+    top = ranked[:RESCORE_UNITS]
+    probs = scorer.score(question, [embed_text(c.unit) for c in top])
+    for cand, prob in zip(top, probs):
+        cand.score += scorer.weights.unit * float(prob)
+    return sorted(top, key=lambda s: s.score, reverse=True) + ranked[RESCORE_UNITS:]
 
 
 _CARRIER_FLOOR = 0.6  # of the best score: a unit carrying the asked fact, from the same document, below the usual cutoff
