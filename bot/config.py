@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     abstain_threshold: float = 0.4  # `policybot calibrate knowledge/eval`; a calibration.json in the data folder overrides it
     max_question_chars: int = 2_000
     max_answer_quotes: int = 3
+    # the answer scorer `policybot tune` trains: "auto" (the promoted version in the data folder, if any), "off",
+    # or a model folder; bot/answer/scorer.py
+    answer_scorer: str = "auto"
 
     # --- answerer and optional LLM ------------------------------------------------------
     answerer: str | None = (
@@ -139,6 +142,15 @@ class Settings(BaseSettings):
         if value.strip():
             crontab_schedule(value)
         return value.strip()
+
+    @field_validator("answer_scorer")
+    @classmethod
+    def _scorer(cls, value: str) -> str:
+        """ "auto", "off" or a model folder (one `policybot tune` wrote): a typo must not silently turn it off."""
+        value = value.strip()
+        if value not in ("auto", "off") and not (Path(value) / "config.json").is_file():
+            raise ValueError("must be 'auto', 'off' or a model folder written by `policybot tune`")
+        return value
 
     @model_validator(mode="after")
     def _paths_from_project_root(self) -> Settings:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.answer.scorer import AnswerScorer
 from bot.core.results import Turn
 from bot.retrieval.hybrid import Hit
 
@@ -39,6 +40,7 @@ class DraftRequest:
     history: Sequence[Turn]
     hits: list[Hit]  # the access-filtered chunks, best first
     query_embedding: list[float]
+    scorer: AnswerScorer | None = None  # the answer scorer for this question (bot/answer/scorer.py), if any
 
 
 class Answerer(Protocol):

@@ -21,19 +21,28 @@ def calibration_file(settings: Settings) -> Path:
     return Path(settings.data_dir) / "calibration.json"
 
 
-def calibrated_threshold(settings: Settings) -> float:
-    """The calibrated threshold for this data folder, else `settings.abstain_threshold`."""
+def confidence_version(scorer_id: str | None) -> str:
+    """What a confidence means: the formula's version, plus the answer scorer's version when one is used."""
+    return f"{CONFIDENCE_VERSION}+{scorer_id}" if scorer_id else CONFIDENCE_VERSION
+
+
+def calibrated_threshold(settings: Settings, scorer_id: str | None = None) -> float:
+    """The calibrated threshold for this data folder, else `settings.abstain_threshold`.
+
+    `scorer_id`: the answer scorer version in use (None: none); a file calibrated without it, or with
+    another version, does not apply."""
     path = calibration_file(settings)
+    version = confidence_version(scorer_id)
     if not path.is_file():
         return settings.abstain_threshold
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("confidence_version") != CONFIDENCE_VERSION:
+        if data.get("confidence_version") != version:
             log.warning(
                 "%s was calibrated for confidence %r, not %r: using ABSTAIN_THRESHOLD",
                 path,
                 data.get("confidence_version"),
-                CONFIDENCE_VERSION,
+                version,
             )
             return settings.abstain_threshold
         return float(data["abstain_threshold"])

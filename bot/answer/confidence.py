@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.answer.lexical import content_terms
+from bot.answer.scorer import AnswerScorer
 from bot.retrieval.hybrid import Hit, SearchResult
 from bot.retrieval.synonyms import expand_query
 
@@ -63,9 +64,13 @@ class Signals:
     cited_sim: float
     answered: float
     agreement: float
+    answers: float | None = None  # the answer scorer's probability that the lead quote answers (None: no scorer)
 
-    def score(self) -> float:
+    def score(self, answers_weight: float = 0.0) -> float:
+        """0..1; with a scorer, `answers_weight` of it is the scorer's probability (bot/answer/scorer.py)."""
         raw = 0.3 * self.dense + 0.3 * self.cited_sim + 0.2 * self.answered + 0.1 * self.agreement
+        if self.answers is not None:
+            raw = (1 - answers_weight) * raw + answers_weight * self.answers
         return round(max(0.0, min(1.0, raw)), 4)
 
 
@@ -75,8 +80,10 @@ def signals(
     evidence: Evidence,
     stats: CorpusStats | None,
     synonyms: Mapping[str, str],
+    answers: float | None = None,
 ) -> Signals:
-    """The confidence signals for an answer to `question` built from `evidence` (no stats: unweighted words)."""
+    """The confidence signals for an answer to `question` built from `evidence` (no stats: unweighted words).
+    `answers`: the answer scorer's probability for the lead quote, when a scorer is used."""
     if not result.hits:
         return Signals(0.0, 0.0, 0.0, 0.0)
     top = result.hits[0]
@@ -87,15 +94,24 @@ def signals(
     weight = stats.idf if stats else (lambda term: 1.0)
     total = sum(weight(t) for t in terms)
     covered = sum(weight(t) for t in terms if _present(content_terms(expand_query(t, synonyms)), quoted))
-    return Signals(result.best_dense_sim, cited_sim, covered / total if total else 0.0, agreement)
+    return Signals(result.best_dense_sim, cited_sim, covered / total if total else 0.0, agreement, answers)
 
 
 def confidence(
-    question: str, result: SearchResult, evidence: Evidence, stats: CorpusStats | None, synonyms: Mapping[str, str]
+    question: str,
+    result: SearchResult,
+    evidence: Evidence,
+    stats: CorpusStats | None,
+    synonyms: Mapping[str, str],
+    *,
+    answers: float | None = None,
+    scorer: AnswerScorer | None = None,
 ) -> float:
     """0..1; the service abstains below the (calibrated) threshold. `synonyms`: the company's
-    employee phrase -> policy terms, so "PTO" in a question is covered by "annual leave" in a quote."""
-    return signals(question, result, evidence, stats, synonyms).score()
+    employee phrase -> policy terms, so "PTO" in a question is covered by "annual leave" in a quote.
+    `answers`/`scorer`: the answer scorer's probability for the lead quote and the scorer (its weights)."""
+    weight = scorer.weights.confidence if scorer is not None else 0.0
+    return signals(question, result, evidence, stats, synonyms, answers).score(weight)
 
 
 def evidence_of(cited: list[tuple[Hit, list[str]]]) -> Evidence:

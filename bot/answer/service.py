@@ -8,6 +8,7 @@ Callers hand in a cleaned question (`bot.assist` sanitises it once for every sur
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 import time
@@ -24,6 +25,7 @@ from bot.answer.confidence import confidence, corpus_stats, evidence_of
 from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
 from bot.answer.question_text import corrector_for, model_lexicon, strip_introduction
+from bot.answer.scorer import AnswerScorer, load_scorer, version_folder
 from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
 from bot.config import Settings
@@ -40,6 +42,7 @@ from bot.retrieval.index_files import bm25_dir, index_location
 from bot.retrieval.synonyms import expand_query
 from bot.retrieval.vectorstore import open_collection
 
+log = logging.getLogger(__name__)
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|ok|okay)"
     r"( there)?( bot| policybot)?\s*[!.?🙂😊👋]*\s*$",
@@ -87,16 +90,20 @@ class PolicyService:
         self._bm25: Bm25Index | None = None
         self._bm25_mtime = -1.0
         self._warm_stop = threading.Event()
+        # the cross-encoder `policybot tune` trained, when one is promoted (None on a fresh install)
+        self.scorer: AnswerScorer | None = load_scorer(settings.answer_scorer, settings.data_dir, settings.embedding_threads)
         # The extractive quotes are always computed: they are the evidence confidence is judged on,
         # and the answer whenever the configured answerer declines.
         self.extractive = ExtractiveAnswerer(
-            UnitEmbeddingCache(self.embeddings), synonyms=self.company.synonyms, max_quotes=settings.max_answer_quotes
+            UnitEmbeddingCache(self.embeddings),
+            synonyms=self.company.synonyms,
+            max_quotes=settings.max_answer_quotes,
         )
         name = settings.answerer or ("llm" if llm is not None or settings.llm_model else "extractive")
         context = AnswererContext(settings, self.embeddings, self.company, llm)
         self.answerer: Answerer = self.extractive if name == "extractive" else build_answerer(name, context)
         self.today = dt.date.today  # the day validity is decided for; tests inject their own
-        self.abstain_threshold = calibrated_threshold(settings)
+        self.abstain_threshold = calibrated_threshold(settings, self.scorer.model_id if self.scorer else None)
         # a sensitive situation described in everyday words is searched with its topic's word too (see _retrieve)
         self.sensitive = SensitiveDetector.from_profile(self.company.sensitive, self.embeddings, settings.sensitive_threshold)
         self.lexicon = model_lexicon(model_path(settings.embedding_model))  # real words are never "corrected"
@@ -243,10 +250,17 @@ class PolicyService:
         assert search is not None  # _retrieve ran, or state.result was set
         o = state.overrides
         hits: list[Hit] = search.hits[: o.retrieval_k or self.settings.retrieval_k]
-        request = DraftRequest(state.question, state.query, state.history, hits, search.query_embedding)
+        scorer, scorer_threshold = self._scorer_for(o)
+        request = DraftRequest(state.question, state.query, state.history, hits, search.query_embedding, scorer)
         quotes = self.extractive.draft(request)
-        conf = confidence(state.query, search, evidence_of(quotes.cited), corpus_stats(self._bm25), self.company.synonyms)
-        threshold = o.abstain_threshold if o.abstain_threshold is not None else self.abstain_threshold
+        answers = None
+        if scorer is not None and quotes.cited:  # how likely the lead quote answers
+            answers = float(scorer.score(state.query, [quotes.cited[0][1][0]])[0])
+        stats = corpus_stats(self._bm25)
+        conf = confidence(
+            state.query, search, evidence_of(quotes.cited), stats, self.company.synonyms, answers=answers, scorer=scorer
+        )
+        threshold = o.abstain_threshold if o.abstain_threshold is not None else scorer_threshold
         if conf < threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
         else:
@@ -262,6 +276,20 @@ class PolicyService:
         return result
 
     # --- helpers -----------------------------------------------------------------------
+    def _scorer_for(self, o: AnswerOverrides) -> tuple[AnswerScorer | None, float]:
+        """The answer scorer for a question and the threshold calibrated for its confidences: the process's,
+        or the version an experiment variant names (with the threshold `tune` judged it at)."""
+        if o.answer_scorer is None or o.answer_scorer == (self.scorer.model_id if self.scorer else "off"):
+            return self.scorer, self.abstain_threshold
+        if o.answer_scorer == "off":
+            return None, self.settings.abstain_threshold
+        try:
+            scorer = load_scorer(str(version_folder(self.settings.data_dir, o.answer_scorer)), self.settings.data_dir, 1)
+        except (OSError, ValueError) as exc:  # a variant naming a version this data folder lacks
+            log.warning("variant answer scorer %s cannot be loaded (%s): using the process's", o.answer_scorer, exc)
+            return self.scorer, self.abstain_threshold
+        return scorer, scorer.threshold if scorer and scorer.threshold is not None else self.settings.abstain_threshold
+
     def _result(self, state: _State, draft: Draft, conf: float, answerer: Answerer, fallback: str | None = None) -> AnswerResult:
         sources = [_source(n, hit, quotes) for n, (hit, quotes) in enumerate(draft.cited, 1)]
         answer = draft.text + validity_notes((hit for hit, _ in draft.cited), self.today())

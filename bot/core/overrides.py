@@ -15,7 +15,8 @@ class AnswerOverrides:
     `retrieval_k`: chunks handed to the answerer; `candidate_k`: candidates per search before
     fusion; `rrf_k`: the reciprocal-rank-fusion constant; `dense_weight`/`bm25_weight`: fusion weights; `abstain_threshold`: confidence below which
     the bot abstains; `answerer`: "extractive" turns a configured LLM off for the question, "llm"
-    uses it when one is configured (the default when it is).
+    uses it when one is configured (the default when it is); `answer_scorer`: "off", or a version
+    ("v003") of the answer scorer `policybot tune` wrote in the data folder, to try before promoting it.
     """
 
     retrieval_k: int | None = None
@@ -25,3 +26,4 @@ class AnswerOverrides:
     bm25_weight: float | None = None
     abstain_threshold: float | None = None
     answerer: Answerer | None = None
+    answer_scorer: str | None = None

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.answer.calibration import CONFIDENCE_VERSION, calibration_file
+from bot.answer.calibration import calibration_file, confidence_version
 from bot.config import Settings
 from bot.core.progress import ProgressCallback
 from bot.eval.dataset import Dataset
@@ -36,6 +36,7 @@ class Calibration:
     answerable: int
     uncovered: int
     table: list[SweepRow]
+    confidence_version: str  # what the confidences meant (formula and answer scorer version)
 
 
 def sweep(answerable: list[float], uncovered: list[float], step: float = 0.005) -> list[SweepRow]:
@@ -80,7 +81,8 @@ def calibrate(
     answerable = [c for qid, c in conf.items() if qid in answerable_ids]
     uncovered = [c for qid, c in conf.items() if qid not in answerable_ids]
     table = sweep(answerable, uncovered)
-    return Calibration(choose(table, max_false_abstention), max_false_abstention, len(answerable), len(uncovered), table)
+    version = confidence_version(run.notes.get("answer_scorer"))  # type: ignore[arg-type]
+    return Calibration(choose(table, max_false_abstention), max_false_abstention, len(answerable), len(uncovered), table, version)
 
 
 def write_calibration(calibration: Calibration, settings: Settings, dataset: Dataset) -> Path:
@@ -89,7 +91,6 @@ def write_calibration(calibration: Calibration, settings: Settings, dataset: Dat
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         **asdict(calibration),
-        "confidence_version": CONFIDENCE_VERSION,
         "dataset": str(dataset.root),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.answer.scorer import resolve_scorer
 from bot.config import Settings
 from bot.core.progress import ProgressCallback
 from bot.eval import metrics as m
@@ -122,7 +123,15 @@ def eval_settings(settings: Settings, data_dir: Path) -> Settings:
     PII masking follows PII_ENABLED, so the golden set measures the bot as deployed; set
     PII_ENABLED=false for large public sets to skip masking their corpus.
     """
-    return settings.model_copy(update={"data_dir": data_dir, "chroma_collection": COLLECTION, "chroma_host": None})
+    scorer = resolve_scorer(settings.answer_scorer, settings.data_dir)  # "auto": the deployment's promoted scorer
+    return settings.model_copy(
+        update={
+            "data_dir": data_dir,
+            "chroma_collection": COLLECTION,
+            "chroma_host": None,
+            "answer_scorer": str(scorer.resolve()) if scorer else "off",
+        }
+    )
 
 
 def dataset_sources(dataset: Dataset, settings: Settings) -> tuple[list[DocumentSource], list[tuple[str, str]]]:
@@ -229,7 +238,8 @@ def _run_policybot(service, dataset: Dataset, s: Settings, progress: ProgressCal
             cited=m.dedupe(src.doc_id for src in result.sources),
         )
     progress("queries", total, total)
-    return SystemRun("policybot", records, {"context_chunks": s.retrieval_k})
+    notes = {"context_chunks": s.retrieval_k, "answer_scorer": service.scorer.model_id if service.scorer else None}
+    return SystemRun("policybot", records, notes)
 
 
 def _run_baseline(rag, dataset: Dataset, k: int, answer_chunks: int, progress: ProgressCallback) -> SystemRun:

@@ -37,6 +37,7 @@ class VariantSettings(BaseModel):
     bm25_weight: float | None = Field(None, ge=0)
     abstain_threshold: float | None = Field(None, ge=0, le=1)
     answerer: Literal["extractive", "llm"] | None = None
+    answer_scorer: str | None = Field(None, pattern=r"^(off|v\d{3})$")  # a `policybot tune` version, or "off"
 
     def overrides(self) -> AnswerOverrides:
         return AnswerOverrides(**self.model_dump())
