@@ -1,4 +1,4 @@
-"""Command line: `policybot admin|ingest|ask|chat|eval|calibrate|serve|worker|feedback|review|gaps|report|variants|audit|forget-user`."""
+"""Command line: `policybot admin|ingest|ask|chat|eval|calibrate|serve|worker|feedback|review|gaps|report|variants|tune|audit|forget-user`."""
 
 from bot.cli import (  # noqa: F401  (register commands)
     admin,
@@ -13,6 +13,7 @@ from bot.cli import (  # noqa: F401  (register commands)
     report,
     review,
     serve,
+    tune,
     variants,
     worker,
 )
