@@ -1,19 +1,22 @@
 """Warm `ask` latency on knowledge/ (extractive path) against its floor.
 
-    POLICYBOT_DATA_DIR=... python bench/ask_bench.py      # after `policybot ingest`
+    POLICYBOT_DATA_DIR=... python bench/ask_bench.py [SCORER_FOLDER]     # after `policybot ingest`
 
 Runs every golden question twice in one warm process: pass 1 meets unit embeddings not yet cached,
 pass 2 is steady state. The floor is one query embedding plus one Chroma query per question.
+With a model folder `policybot tune` wrote, the same questions are then asked (steady state) through a
+second service that uses it as the answer scorer, in the same run.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
+import sys
 import time
 from pathlib import Path
 
-from bot.answer.service import build_service
+from bot.answer.service import PolicyService, build_service
 from bot.config import get_settings
 from bot.retrieval.vectorstore import open_collection
 
@@ -72,6 +75,20 @@ def main() -> None:
         f"after warm_up ({warm_s:.1f} s, {len(service.extractive.cache)} units) p50 {p50:.1f} ms  p95 {p95:.1f} ms  ({p50 / f50:.1f}x / {p95 / f95:.1f}x floor)"
     )
     print("stage medians (both passes):", {k: round(statistics.median(v), 1) for k, v in stages.items()})
+    if len(sys.argv) > 1:
+        scored = PolicyService(get_settings().model_copy(update={"answer_scorer": sys.argv[1]}))
+        for q in questions:  # pass 1: unit embeddings and scorer caches filled
+            scored.ask(q)
+        scored.embeddings.clear()
+        assert scored.scorer is not None
+        scored.scorer.clear()  # each question is scored afresh, as a new question would be
+        lat = []
+        for q in questions:
+            t = time.perf_counter()
+            scored.ask(q)
+            lat.append((time.perf_counter() - t) * 1000)
+        p50, p95 = pct(lat, 50), pct(lat, 95)
+        print(f"with answer scorer   p50 {p50:.1f} ms  p95 {p95:.1f} ms  ({p50 / f50:.1f}x / {p95 / f95:.1f}x floor)")
 
 
 if __name__ == "__main__":

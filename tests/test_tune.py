@@ -168,3 +168,21 @@ def test_cli_names_what_is_wrong(tmp_path, monkeypatch):
         get_settings.cache_clear()
     assert missing.exit_code == 1 and "nope" in missing.output
     assert bad_setting.exit_code == 2 and "ANSWER_SCORER" in bad_setting.output and "model folder" in bad_setting.output
+
+
+def test_promotion_needs_more_than_one_lucky_question():
+    from bot.eval.calibrate import Calibration
+    from bot.tuning.judge import Judgement, better
+
+    def judged(outcomes: dict[str, bool]) -> Judgement:
+        share = sum(outcomes.values()) / len(outcomes)
+        return Judgement("v", 0.4, share, share, 0.0, 0.0, 1.0, 1.0, Calibration(0.4, 0.05, 1, 1, [], "x"), outcomes)
+
+    same = {f"q{i}": True for i in range(100)}
+    assert better(judged(same), judged(same)) == (False, 1.0)
+    ten_fixed = judged(same), judged({**same, **{f"q{i}": False for i in range(10)}})
+    promoted, p = better(*ten_fixed)
+    assert promoted and p < 0.01  # 10:0 among the questions they disagree on (exact binomial: 2 * 0.5**10)
+    three_one = judged({**same, "q0": False}), judged({**same, **{f"q{i}": False for i in (1, 2, 3)}})
+    assert three_one[0].correct > three_one[1].correct and better(*three_one) == (False, 0.625)
+    assert not better(ten_fixed[1], ten_fixed[0])[0]  # worse is never promoted

@@ -86,6 +86,11 @@ class AnswerScorer:
                     self._cache.popitem(last=False)
         return np.array([known[t] for t in texts], dtype=np.float32)
 
+    def clear(self) -> None:
+        """Forget cached scores (benchmarks measure a new question's cost)."""
+        with self._lock:
+            self._cache.clear()
+
 
 def scorer_root(data_dir: Path) -> Path:
     """Where `tune` keeps the scorer's versions: {data_dir}/models/answer-scorer/vNNN/ and current.json."""

@@ -82,6 +82,7 @@ def tune(
                 "model_mb": round(result.model_mb, 1),
                 "current": result.current.as_dict(),
                 "candidate": result.candidate.as_dict(),
+                "mcnemar_p": round(result.p_value, 4),
                 "promoted": result.promoted,
             }
         )
@@ -100,7 +101,9 @@ def tune(
     if result.promoted:
         console.print(f"promoted {result.version}: ask, chat, serve and workers load it on their next start")
     else:
-        reason = "--no-promote" if no_promote else "not better than the scorer in use"
+        reason = (
+            "--no-promote" if no_promote else f"not better than the scorer in use beyond chance: McNemar p = {result.p_value:.3f}"
+        )
         err_console.print(f"kept the scorer in use ({reason})", markup=False)
 
 

@@ -7,11 +7,14 @@ abstention by threshold off; the threshold is then applied to the recorded confi
 
 `correct` is the one number promotion compares: the share of labelled questions handled right — an
 answerable question (with must-contain facts) answered with all of them, an uncovered one abstained on.
+`better` asks more than a higher share: on a set of a few hundred questions one question is ~0.4
+points, so the difference must also pass McNemar's exact test on the paired outcomes (McNemar 1947;
+statsmodels), at PROMOTE_P.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from bot.answer.calibration import confidence_version
 from bot.config import Settings
@@ -33,11 +36,32 @@ class Judgement:
     ask_p50_ms: float
     ask_p95_ms: float
     calibration: Calibration  # the trade-off table the threshold was chosen from (calibration.json if promoted)
+    outcomes: dict[str, bool] = field(default_factory=dict)  # question id -> handled right
 
     def as_dict(self) -> dict:
-        """The figures (not the table), floats rounded to 4 places."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "calibration"}
+        """The figures (not the table or the outcomes), floats rounded to 4 places."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("calibration", "outcomes")}
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in values.items()}
+
+
+PROMOTE_P = 0.1  # McNemar exact p-value a higher `correct` must reach to count as better (not one lucky question)
+
+
+def better(candidate: Judgement, current: Judgement) -> tuple[bool, float]:
+    """Whether `candidate` handles more of the same questions right, beyond chance; and McNemar's exact p.
+
+    The test counts only the questions the two disagree on (b: only the candidate right, c: only the
+    current one right); p is the two-sided binomial probability of a split at least as uneven as b:c.
+    """
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    shared = candidate.outcomes.keys() & current.outcomes.keys()
+    b = sum(candidate.outcomes[q] and not current.outcomes[q] for q in shared)
+    c = sum(current.outcomes[q] and not candidate.outcomes[q] for q in shared)
+    if b + c == 0:
+        return False, 1.0
+    p = float(mcnemar([[0, b], [c, 0]], exact=True).pvalue)
+    return b > c and p <= PROMOTE_P, p
 
 
 def judge(
@@ -68,8 +92,10 @@ def judge(
     threshold = choose(table, max_false_abstention)
     scorer_id = run.policybot.notes.get("answer_scorer")
     with_facts = [q for q in answerable if expected[q].must_contain]
-    right = [confidence(q) >= threshold and m.contains_all(records[q].answer, expected[q].must_contain) for q in with_facts]
-    abstained = [confidence(q) < threshold for q in uncovered]
+    outcomes = {q: confidence(q) >= threshold and m.contains_all(records[q].answer, expected[q].must_contain) for q in with_facts}
+    outcomes |= {q: confidence(q) < threshold for q in uncovered}
+    right = [outcomes[q] for q in with_facts]
+    abstained = [outcomes[q] for q in uncovered]
     latencies = [r.latency_ms for r in records.values()]
     return Judgement(
         scorer=str(scorer_id or "none"),
@@ -88,4 +114,5 @@ def judge(
             table,
             confidence_version(str(scorer_id or "") or None),
         ),
+        outcomes=outcomes,
     )

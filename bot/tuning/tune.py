@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.core.progress import ProgressCallback
 from bot.eval.calibrate import write_calibration
 from bot.eval.dataset import Dataset
-from bot.tuning.judge import Judgement, judge
+from bot.tuning.judge import Judgement, better, judge
 from bot.tuning.pairs import Pair, data_hash
 from bot.tuning.registry import new_version, promote, write_meta
 from bot.tuning.train import TrainReport, train_scorer
@@ -37,6 +37,7 @@ class TuneResult:
     candidate: Judgement
     promoted: bool
     model_mb: float
+    p_value: float  # McNemar's exact test of the candidate against the scorer in use (bot/tuning/judge.py)
 
 
 def tune(
@@ -69,10 +70,19 @@ def tune(
     in_use = resolve_scorer(settings.answer_scorer, settings.data_dir)
     current = judge(eval_set, settings, str(in_use) if in_use else "off", progress=lambda s, d, t: progress(f"current {s}", d, t))
     candidate = judge(eval_set, settings, str(folder / "model"), progress=lambda s, d, t: progress(f"new {s}", d, t))
-    better = candidate.correct > current.correct
+    improved, p_value = better(candidate, current)
     model_mb = sum(f.stat().st_size for f in (folder / "model").rglob("*") if f.is_file()) / 1e6
     result = TuneResult(
-        folder.name, folder, len(chosen), data_hash(chosen), report, current, candidate, promote_if_better and better, model_mb
+        folder.name,
+        folder,
+        len(chosen),
+        data_hash(chosen),
+        report,
+        current,
+        candidate,
+        promote_if_better and improved,
+        model_mb,
+        p_value,
     )
     write_meta(
         folder,
@@ -84,6 +94,7 @@ def tune(
             "weights": asdict(ScorerWeights()),
             "eval_set": str(eval_set.root),
             "metrics": {"candidate": candidate.as_dict(), "compared_with": current.as_dict()},
+            "mcnemar_p": round(p_value, 4),
             "promoted": result.promoted,
             "model_mb": round(model_mb, 1),
         },
