@@ -148,8 +148,11 @@ class Settings(BaseSettings):
     def _scorer(cls, value: str) -> str:
         """ "auto", "off" or a model folder (one `policybot tune` wrote): a typo must not silently turn it off."""
         value = value.strip()
-        if value not in ("auto", "off") and not (Path(value) / "config.json").is_file():
-            raise ValueError("must be 'auto', 'off' or a model folder written by `policybot tune`")
+        folder = Path(value)
+        if value not in ("auto", "off") and not any((f / "config.json").is_file() for f in (folder, folder / "model")):
+            raise ValueError(
+                "must be 'auto', 'off' or a version folder `policybot tune` wrote (DATA_DIR/models/answer-scorer/vNNN)"
+            )
         return value
 
     @model_validator(mode="after")

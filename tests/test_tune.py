@@ -97,17 +97,24 @@ def test_labelled_pairs_take_hard_negatives_from_the_search():
     assert {p.label for p in dog} == {0.0} and len(dog) == 2  # what a wrong answer would quote
 
 
-def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tmp_path):
+def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tmp_path, monkeypatch):
     from bot.answer.service import PolicyService
     from bot.eval.runner import cache_dir, eval_settings
-    from bot.tuning.registry import promote, versions
+    from bot.tuning.registry import versions
     from bot.tuning.tune import tune
 
     pairs = [*span_pairs(load_dataset(_span_set(tmp_path / "qa"))), Pair("Can I bring my dog?", "Dogs are not allowed.", 1.0)]
     eval_set = load_dataset(tiny_dataset(tmp_path / "golden"))
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", pii_enabled=False, llm_model=None, chroma_host=None)
 
-    result = tune(pairs, ["qa"], eval_set, settings, budget_s=60, promote_if_better=False)
+    # a set that cannot judge is refused before any training, and leaves no version behind
+    with pytest.raises(ValueError, match="unanswerable"):
+        tune(pairs, ["qa"], load_dataset(_span_set(tmp_path / "all-answerable")), settings, budget_s=60)
+    assert not list(scorer_root(settings.data_dir).glob("v*"))
+
+    # a tiny training run judges no better beyond chance; the gate's verdict is forced so promotion itself is exercised
+    monkeypatch.setattr("bot.tuning.tune.better", lambda candidate, current: (True, 0.01))
+    result = tune(pairs, ["qa"], eval_set, settings, budget_s=60)
 
     model = result.folder / "model"
     assert result.version == "v001" and (model / "config.json").is_file() and result.model_mb > 10
@@ -117,14 +124,14 @@ def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tm
         assert 0 <= judged.correct <= 1 and judged.calibration.answerable == 2 and judged.calibration.uncovered == 1
     meta = versions(settings.data_dir)[0]
     assert meta["training"]["data_hash"] == data_hash(pairs) and meta["training"]["pairs"] == len(pairs)
-    assert meta["metrics"]["candidate"]["scorer"] == "v001" and meta["promoted"] is False
-    assert promoted(settings.data_dir) is None  # --no-promote: nothing is served
+    assert meta["metrics"]["candidate"]["scorer"] == "v001" and meta["promoted"] is True and meta["mcnemar_p"] == 0.01
+    assert promoted(settings.data_dir) == model  # current.json names it
+    calibration = json.loads((settings.data_dir / "calibration.json").read_text())
+    assert (
+        calibration["confidence_version"] == "answered-v1+v001" and calibration["abstain_threshold"] == result.candidate.threshold
+    )
 
     # promoted: a new process (ANSWER_SCORER=auto) loads v001 and its threshold, and re-ranks quotes with it
-    promote(settings.data_dir, "v001")
-    from bot.eval.calibrate import write_calibration
-
-    write_calibration(result.candidate.calibration, settings, eval_set)
     load_scorer.cache_clear()
     service = PolicyService(settings)
     assert service.scorer is not None and service.scorer.model_id == "v001"
@@ -147,7 +154,8 @@ def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tm
     (settings.data_dir / "calibration.json").write_text(
         json.dumps({"abstain_threshold": 0.77, "confidence_version": "answered-v1"})
     )
-    assert PolicyService(settings).abstain_threshold == settings.abstain_threshold
+    assert PolicyService(settings).abstain_threshold == result.candidate.threshold  # the threshold tune judged it at
+    assert Settings(_env_file=None, answer_scorer=str(result.folder)).answer_scorer == str(result.folder)  # the version folder
 
 
 def test_cli_names_what_is_wrong(tmp_path, monkeypatch):
@@ -167,7 +175,7 @@ def test_cli_names_what_is_wrong(tmp_path, monkeypatch):
     finally:
         get_settings.cache_clear()
     assert missing.exit_code == 1 and "nope" in missing.output
-    assert bad_setting.exit_code == 2 and "ANSWER_SCORER" in bad_setting.output and "model folder" in bad_setting.output
+    assert bad_setting.exit_code == 2 and "ANSWER_SCORER" in bad_setting.output and "version folder" in bad_setting.output
 
 
 def test_promotion_needs_more_than_one_lucky_question():

@@ -26,26 +26,28 @@ def confidence_version(scorer_id: str | None) -> str:
     return f"{CONFIDENCE_VERSION}+{scorer_id}" if scorer_id else CONFIDENCE_VERSION
 
 
-def calibrated_threshold(settings: Settings, scorer_id: str | None = None) -> float:
-    """The calibrated threshold for this data folder, else `settings.abstain_threshold`.
+def calibrated_threshold(settings: Settings, scorer_id: str | None = None, fallback: float | None = None) -> float:
+    """The calibrated threshold for this data folder, else `fallback` (default `settings.abstain_threshold`).
 
     `scorer_id`: the answer scorer version in use (None: none); a file calibrated without it, or with
-    another version, does not apply."""
+    another version, does not apply. `fallback`: e.g. the threshold `tune` judged that version at."""
     path = calibration_file(settings)
     version = confidence_version(scorer_id)
+    default = settings.abstain_threshold if fallback is None else fallback
     if not path.is_file():
-        return settings.abstain_threshold
+        return default
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("confidence_version") != version:
             log.warning(
-                "%s was calibrated for confidence %r, not %r: using ABSTAIN_THRESHOLD",
+                "%s was calibrated for confidence %r, not %r: using %.3f (re-run `policybot calibrate`)",
                 path,
                 data.get("confidence_version"),
                 version,
+                default,
             )
-            return settings.abstain_threshold
+            return default
         return float(data["abstain_threshold"])
     except (ValueError, KeyError, TypeError) as exc:
-        log.warning("%s is unreadable (%s): using ABSTAIN_THRESHOLD", path, exc)
-        return settings.abstain_threshold
+        log.warning("%s is unreadable (%s): using %.3f", path, exc, default)
+        return default

@@ -123,7 +123,10 @@ def resolve_scorer(setting: str, data_dir: Path) -> Path | None:
     (None) or a folder (the settings checked that it is one)."""
     if setting == "off":
         return None
-    return promoted(data_dir) if setting == "auto" else Path(setting)
+    if setting == "auto":
+        return promoted(data_dir)
+    path = Path(setting)
+    return path / "model" if (path / "model" / "config.json").is_file() else path  # a version folder, or its model
 
 
 @lru_cache(maxsize=4)

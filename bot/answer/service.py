@@ -103,7 +103,8 @@ class PolicyService:
         context = AnswererContext(settings, self.embeddings, self.company, llm)
         self.answerer: Answerer = self.extractive if name == "extractive" else build_answerer(name, context)
         self.today = dt.date.today  # the day validity is decided for; tests inject their own
-        self.abstain_threshold = calibrated_threshold(settings, self.scorer.model_id if self.scorer else None)
+        scorer_id, judged_at = (self.scorer.model_id, self.scorer.threshold) if self.scorer else (None, None)
+        self.abstain_threshold = calibrated_threshold(settings, scorer_id, fallback=judged_at)
         # a sensitive situation described in everyday words is searched with its topic's word too (see _retrieve)
         self.sensitive = SensitiveDetector.from_profile(self.company.sensitive, self.embeddings, settings.sensitive_threshold)
         self.lexicon = model_lexicon(model_path(settings.embedding_model))  # real words are never "corrected"

@@ -90,21 +90,25 @@ def tune(
     table = Table(title=f"Answer scorer {result.version} vs the one in use, on {eval_set.root}")
     for column in ("", "in use", result.version):
         table.add_column(column, justify="right")
+    current, candidate = result.current.as_dict(), result.candidate.as_dict()
     for name in ("scorer", "threshold", "correct", "must_contain", "abstention_uncovered", "false_abstention", "ask_p50_ms"):
-        table.add_row(name, str(getattr(result.current, name)), str(getattr(result.candidate, name)))
+        table.add_row(name.replace("_", " "), _cell(current[name]), _cell(candidate[name]))
     console.print(table)
     t = result.training
     console.print(
         f"trained on {t.pairs_seen} of {result.pairs} pairs in {t.seconds:.0f} s ({t.steps} steps, loss {t.final_loss});"
         f" {result.model_mb:.0f} MB in {result.folder}"
     )
+    verdict = f"McNemar p = {result.p_value:.3f}"
     if result.promoted:
-        console.print(f"promoted {result.version}: ask, chat, serve and workers load it on their next start")
+        console.print(f"promoted {result.version} ({verdict}): ask, chat, serve and workers load it on their next start")
     else:
-        reason = (
-            "--no-promote" if no_promote else f"not better than the scorer in use beyond chance: McNemar p = {result.p_value:.3f}"
-        )
-        err_console.print(f"kept the scorer in use ({reason})", markup=False)
+        reason = "--no-promote" if no_promote else f"not better than the scorer in use beyond chance: {verdict}"
+        console.print(f"kept the scorer in use ({reason}); to try {result.version} on some askers, name it in a variant")
+
+
+def _cell(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def _review_loop_labels(settings) -> list:

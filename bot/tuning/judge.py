@@ -64,6 +64,18 @@ def better(candidate: Judgement, current: Judgement) -> tuple[bool, float]:
     return b > c and p <= PROMOTE_P, p
 
 
+def labelled_ids(dataset: Dataset) -> tuple[list[str], list[str]]:
+    """The ids of the answerable and of the uncovered labelled questions.
+
+    Raises ValueError unless the dataset labels both (nothing to calibrate or judge otherwise)."""
+    expected = dataset.expected
+    answerable = [q.id for q in dataset.queries if q.id in expected and expected[q.id].answerable]
+    uncovered = [q.id for q in dataset.queries if q.id in expected and not expected[q.id].answerable]
+    if not answerable or not uncovered:
+        raise ValueError(f"{dataset.root}/answers.jsonl must label both answerable and unanswerable questions")
+    return answerable, uncovered
+
+
 def judge(
     dataset: Dataset,
     settings: Settings,
@@ -76,11 +88,8 @@ def judge(
 
     Raises ValueError when the dataset does not label both answerable and uncovered questions.
     """
+    answerable, uncovered = labelled_ids(dataset)
     expected = dataset.expected
-    answerable = [q.id for q in dataset.queries if q.id in expected and expected[q.id].answerable]
-    uncovered = [q.id for q in dataset.queries if q.id in expected and not expected[q.id].answerable]
-    if not answerable or not uncovered:
-        raise ValueError(f"{dataset.root}/answers.jsonl must label both answerable and unanswerable questions")
     run = run_eval(dataset, settings.model_copy(update={"answer_scorer": scorer, "abstain_threshold": 0.0}), progress=progress)
     records = run.policybot.records
 

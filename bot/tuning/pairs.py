@@ -62,6 +62,8 @@ def span_pairs(dataset: Dataset, *, seed: int = 13, negatives: int = HARD_NEGATI
     """
     if dataset.corpus_file is None:
         raise ValueError(f"{dataset.root}: training needs a corpus.jsonl of paragraphs")
+    if not any(e.answers for e in dataset.expected.values()):
+        raise ValueError(f"{dataset.root}: training needs answers.jsonl with answer spans ('answers'); it has none")
     corpus = _corpus(dataset.corpus_file)
     by_title: dict[str, list[str]] = defaultdict(list)
     for doc_id, row in corpus.items():

@@ -64,6 +64,7 @@ def train_scorer(
 
     transformers.utils.logging.set_verbosity_error()  # the "classifier newly initialised" report is expected
     transformers.utils.logging.disable_progress_bar()  # "Loading weights" bars would interleave with ours
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)  # "Converting … to CrossEncoder" is expected
     torch.manual_seed(seed)
     torch.set_num_threads(max(1, threads))
     model = CrossEncoder(model_path(base), num_labels=1, max_length=MAX_PAIR_TOKENS, device="cpu", local_files_only=True)
@@ -102,6 +103,8 @@ def train_scorer(
         seen += len(batch)
         if progress:
             progress(step + 1, len(batches))
+    if progress:
+        progress(len(batches), len(batches))  # a budget stop ends the bar too (what was seen is in the report)
     network.eval()
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(str(out_dir))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from bot.config import Settings
 from bot.core.progress import ProgressCallback
 from bot.eval.calibrate import write_calibration
 from bot.eval.dataset import Dataset
-from bot.tuning.judge import Judgement, better, judge
+from bot.tuning.judge import Judgement, better, judge, labelled_ids
 from bot.tuning.pairs import Pair, data_hash
 from bot.tuning.registry import new_version, promote, write_meta
 from bot.tuning.train import TrainReport, train_scorer
@@ -56,20 +57,27 @@ def tune(
     `sources`: where the pairs came from, recorded in meta.json. Raises ValueError from pairs or judging.
     """
     progress = progress or (lambda stage, done, total: None)
+    labelled_ids(eval_set)  # a set that cannot judge is refused before the training budget is spent
     chosen = list(pairs)
     if max_pairs is not None and len(chosen) > max_pairs:
         chosen = random.Random(13).sample(chosen, max_pairs)
     folder = new_version(settings.data_dir)
-    report = train_scorer(
-        chosen,
-        folder / "model",
-        budget_s=budget_s,
-        threads=os.cpu_count() or 1,  # training alone on the machine: every core (answering uses 1 per process)
-        progress=lambda done, total: progress("train", done, total),
-    )
-    in_use = resolve_scorer(settings.answer_scorer, settings.data_dir)
-    current = judge(eval_set, settings, str(in_use) if in_use else "off", progress=lambda s, d, t: progress(f"current {s}", d, t))
-    candidate = judge(eval_set, settings, str(folder / "model"), progress=lambda s, d, t: progress(f"new {s}", d, t))
+    try:
+        report = train_scorer(
+            chosen,
+            folder / "model",
+            budget_s=budget_s,
+            threads=os.cpu_count() or 1,  # training alone on the machine: every core (answering uses 1 per process)
+            progress=lambda done, total: progress("train", done, total),
+        )
+        in_use = resolve_scorer(settings.answer_scorer, settings.data_dir)
+        current = judge(
+            eval_set, settings, str(in_use) if in_use else "off", progress=lambda s, d, t: progress(f"current {s}", d, t)
+        )
+        candidate = judge(eval_set, settings, str(folder / "model"), progress=lambda s, d, t: progress(f"new {s}", d, t))
+    except BaseException:  # interrupted or failed: no half-made version is left to be loaded or to take a number
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     improved, p_value = better(candidate, current)
     model_mb = sum(f.stat().st_size for f in (folder / "model").rglob("*") if f.is_file()) / 1e6
     result = TuneResult(
