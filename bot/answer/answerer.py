@@ -29,6 +29,7 @@ class Draft:
     text: str
     cited: list[tuple[Hit, list[str]]] = field(default_factory=list)  # (chunk, quotes from it)
     declined: str | None = None
+    answers: float | None = None  # the answer scorer's probability that the lead quote answers (when one scored it)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.answer.lexical import content_terms
-from bot.answer.scorer import AnswerScorer
 from bot.retrieval.hybrid import Hit, SearchResult
 from bot.retrieval.synonyms import expand_query
 
@@ -41,6 +40,8 @@ class Evidence:
 
     cited: list[Hit]
     quoted: str
+    answers: float | None = None  # the answer scorer's probability that the lead quote answers (None: no scorer)
+    answers_weight: float = 0.0  # the share of the confidence that probability is (the scorer's weights)
 
 
 class CorpusStats:
@@ -65,12 +66,13 @@ class Signals:
     answered: float
     agreement: float
     answers: float | None = None  # the answer scorer's probability that the lead quote answers (None: no scorer)
+    answers_weight: float = 0.0
 
-    def score(self, answers_weight: float = 0.0) -> float:
+    def score(self) -> float:
         """0..1; with a scorer, `answers_weight` of it is the scorer's probability (bot/answer/scorer.py)."""
         raw = 0.3 * self.dense + 0.3 * self.cited_sim + 0.2 * self.answered + 0.1 * self.agreement
         if self.answers is not None:
-            raw = (1 - answers_weight) * raw + answers_weight * self.answers
+            raw = (1 - self.answers_weight) * raw + self.answers_weight * self.answers
         return round(max(0.0, min(1.0, raw)), 4)
 
 
@@ -80,10 +82,8 @@ def signals(
     evidence: Evidence,
     stats: CorpusStats | None,
     synonyms: Mapping[str, str],
-    answers: float | None = None,
 ) -> Signals:
-    """The confidence signals for an answer to `question` built from `evidence` (no stats: unweighted words).
-    `answers`: the answer scorer's probability for the lead quote, when a scorer is used."""
+    """The confidence signals for an answer to `question` built from `evidence` (no stats: unweighted words)."""
     if not result.hits:
         return Signals(0.0, 0.0, 0.0, 0.0)
     top = result.hits[0]
@@ -94,29 +94,23 @@ def signals(
     weight = stats.idf if stats else (lambda term: 1.0)
     total = sum(weight(t) for t in terms)
     covered = sum(weight(t) for t in terms if _present(content_terms(expand_query(t, synonyms)), quoted))
-    return Signals(result.best_dense_sim, cited_sim, covered / total if total else 0.0, agreement, answers)
+    covered_share = covered / total if total else 0.0
+    return Signals(result.best_dense_sim, cited_sim, covered_share, agreement, evidence.answers, evidence.answers_weight)
 
 
 def confidence(
-    question: str,
-    result: SearchResult,
-    evidence: Evidence,
-    stats: CorpusStats | None,
-    synonyms: Mapping[str, str],
-    *,
-    answers: float | None = None,
-    scorer: AnswerScorer | None = None,
+    question: str, result: SearchResult, evidence: Evidence, stats: CorpusStats | None, synonyms: Mapping[str, str]
 ) -> float:
     """0..1; the service abstains below the (calibrated) threshold. `synonyms`: the company's
-    employee phrase -> policy terms, so "PTO" in a question is covered by "annual leave" in a quote.
-    `answers`/`scorer`: the answer scorer's probability for the lead quote and the scorer (its weights)."""
-    weight = scorer.weights.confidence if scorer is not None else 0.0
-    return signals(question, result, evidence, stats, synonyms, answers).score(weight)
+    employee phrase -> policy terms, so "PTO" in a question is covered by "annual leave" in a quote."""
+    return signals(question, result, evidence, stats, synonyms).score()
 
 
-def evidence_of(cited: list[tuple[Hit, list[str]]]) -> Evidence:
-    """An `Evidence` from a draft's citations: (chunk, quotes from it) pairs."""
-    return Evidence([hit for hit, _ in cited], "\n".join(q for _, quotes in cited for q in quotes))
+def evidence_of(cited: list[tuple[Hit, list[str]]], answers: float | None = None, answers_weight: float = 0.0) -> Evidence:
+    """An `Evidence` from a draft's citations: (chunk, quotes from it) pairs; with the answer scorer's
+    probability for the lead quote and its share of the confidence, when a scorer judged it."""
+    quoted = "\n".join(q for _, quotes in cited for q in quotes)
+    return Evidence([hit for hit, _ in cited], quoted, answers, answers_weight)
 
 
 _stats: weakref.WeakKeyDictionary[object, CorpusStats] = weakref.WeakKeyDictionary()

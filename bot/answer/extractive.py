@@ -46,6 +46,7 @@ class _Scored:
     hit: Hit
     score: float
     row: float = 0.0  # the table-row key bonus it got (see row_bonuses)
+    answers: float | None = None  # the answer scorer's probability (the units it re-ranked)
 
 
 class UnitEmbeddingCache:
@@ -127,7 +128,13 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(cand)
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
-        return _compose(chosen, _context(question, chosen[0]))
+        draft = _compose(chosen, _context(question, chosen[0]))
+        if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
+            lead = chosen[0]
+            draft.answers = (
+                lead.answers if lead.answers is not None else float(request.scorer.score(question, [embed_text(lead.unit)])[0])
+            )
+        return draft
 
     def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
         q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
@@ -165,7 +172,8 @@ def _rescored(question: str, ranked: list[_Scored], scorer: AnswerScorer | None)
     top = ranked[:RESCORE_UNITS]
     probs = scorer.score(question, [embed_text(c.unit) for c in top])
     for cand, prob in zip(top, probs):
-        cand.score += scorer.weights.unit * float(prob)
+        cand.answers = float(prob)
+        cand.score += scorer.weights.unit * cand.answers
     return sorted(top, key=lambda s: s.score, reverse=True) + ranked[RESCORE_UNITS:]
 
 

@@ -254,13 +254,8 @@ class PolicyService:
         scorer, scorer_threshold = self._scorer_for(o)
         request = DraftRequest(state.question, state.query, state.history, hits, search.query_embedding, scorer)
         quotes = self.extractive.draft(request)
-        answers = None
-        if scorer is not None and quotes.cited:  # how likely the lead quote answers
-            answers = float(scorer.score(state.query, [quotes.cited[0][1][0]])[0])
-        stats = corpus_stats(self._bm25)
-        conf = confidence(
-            state.query, search, evidence_of(quotes.cited), stats, self.company.synonyms, answers=answers, scorer=scorer
-        )
+        evidence = evidence_of(quotes.cited, quotes.answers, scorer.weights.confidence if scorer else 0.0)
+        conf = confidence(state.query, search, evidence, corpus_stats(self._bm25), self.company.synonyms)
         threshold = o.abstain_threshold if o.abstain_threshold is not None else scorer_threshold
         if conf < threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
@@ -285,7 +280,8 @@ class PolicyService:
         if o.answer_scorer == "off":
             return None, self.settings.abstain_threshold
         try:
-            scorer = load_scorer(str(version_folder(self.settings.data_dir, o.answer_scorer)), self.settings.data_dir, 1)
+            folder = str(version_folder(self.settings.data_dir, o.answer_scorer))
+            scorer = load_scorer(folder, self.settings.data_dir, self.settings.embedding_threads)
         except (OSError, ValueError) as exc:  # a variant naming a version this data folder lacks
             log.warning("variant answer scorer %s cannot be loaded (%s): using the process's", o.answer_scorer, exc)
             return self.scorer, self.abstain_threshold
