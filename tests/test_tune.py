@@ -100,7 +100,6 @@ def test_labelled_pairs_take_hard_negatives_from_the_search():
 def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tmp_path, monkeypatch):
     from bot.answer.service import PolicyService
     from bot.eval.runner import cache_dir, eval_settings
-    from bot.tuning.registry import versions
     from bot.tuning.tune import tune
 
     pairs = [*span_pairs(load_dataset(_span_set(tmp_path / "qa"))), Pair("Can I bring my dog?", "Dogs are not allowed.", 1.0)]
@@ -122,7 +121,7 @@ def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tm
     assert result.current.scorer == "none" and result.candidate.scorer == "v001"
     for judged in (result.current, result.candidate):
         assert 0 <= judged.correct <= 1 and judged.calibration.answerable == 2 and judged.calibration.uncovered == 1
-    meta = versions(settings.data_dir)[0]
+    meta = json.loads((result.folder / "meta.json").read_text())
     assert meta["training"]["data_hash"] == data_hash(pairs) and meta["training"]["pairs"] == len(pairs)
     assert meta["metrics"]["candidate"]["scorer"] == "v001" and meta["promoted"] is True and meta["mcnemar_p"] == 0.01
     assert promoted(settings.data_dir) == model  # current.json names it

@@ -112,12 +112,12 @@ def load_dataset(root: Path) -> Dataset:
     queries_file = root / "queries.jsonl"
     if not queries_file.is_file():
         raise FileNotFoundError(f"{queries_file} not found")
-    queries = [Query(str(row["_id"]), str(row.get("text") or ""), row.get("metadata") or {}) for row in _jsonl(queries_file)]
+    queries = [Query(str(row["_id"]), str(row.get("text") or ""), row.get("metadata") or {}) for row in read_jsonl(queries_file)]
     qrels = _qrels(root / "qrels" / "test.tsv")
     expected: dict[str, Expected] = {}
     answers_file = root / "answers.jsonl"
     if answers_file.is_file():
-        for row in _jsonl(answers_file):
+        for row in read_jsonl(answers_file):
             expected[str(row["query-id"])] = Expected(
                 answerable=bool(row.get("answerable", True)),
                 answers=[str(a) for a in row.get("answers") or []],
@@ -150,7 +150,8 @@ def _docs_folder(root: Path) -> Path | None:
     return root / str(docs)
 
 
-def _jsonl(path: Path) -> Iterator[dict]:
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """The JSON object on each non-blank line; ValueError naming the file and line for one that is not JSON."""
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if line.strip():
@@ -177,7 +178,7 @@ def _qrels(path: Path) -> dict[str, dict[str, int]]:
 
 def _corpus_metadata_keys(corpus_file: Path) -> frozenset[str]:
     keys: set[str] = set()
-    for row in _jsonl(corpus_file):
+    for row in read_jsonl(corpus_file):
         for key, value in (row.get("metadata") or {}).items():
             if isinstance(value, (str, int, float, bool)):
                 keys.add(key)

@@ -18,8 +18,6 @@ from bot.retrieval.synonyms import expand_query
 from bot.store.stores import Stores
 from bot.tuning.pairs import Labelled
 
-SEARCHED_CHUNKS = 4  # the chunks the extractive answerer quotes from (ExtractiveAnswerer.chunks)
-
 
 def review_loop_labels(stores: Stores) -> list[Labelled]:
     """Labelled questions from verified answers and closed review items (see the module docstring)."""
@@ -41,7 +39,7 @@ def top_units(service: PolicyService) -> Callable[[str], list[str]]:
     """question -> the quotable units of the chunks the (everyone-visible) search ranks first; [] with no index."""
 
     def units(question: str) -> list[str]:
-        retriever = service.retriever(k=SEARCHED_CHUNKS)
+        retriever = service.retriever(k=service.extractive.chunks)  # the chunks the answerer quotes from
         if retriever is None:
             return []
         docs = retriever.invoke(expand_query(question, service.company.synonyms))

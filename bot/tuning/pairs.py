@@ -15,17 +15,15 @@ Questions and answers of the deployment's own labelled set are never used: that 
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.answer.extractive import embed_text
 from bot.answer.text_units import split_units
-from bot.eval.dataset import Dataset
+from bot.eval.dataset import Dataset, read_jsonl
 
 HARD_NEGATIVES = 3  # per positive: more teaches little and makes the epoch longer on 2 cores
 _SPACE = re.compile(r"\s+")
@@ -42,19 +40,6 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-def _corpus(path: Path) -> dict[str, dict]:
-    rows: dict[str, dict] = {}
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:
-                    raise ValueError(f"{path}:{n}: not JSON ({exc})") from exc
-                rows[str(row["_id"])] = row
-    return rows
-
-
 def span_pairs(dataset: Dataset, *, seed: int = 13, negatives: int = HARD_NEGATIVES) -> list[Pair]:
     """Pairs from a dataset whose answers are spans of corpus paragraphs (see the module docstring).
 
@@ -64,7 +49,7 @@ def span_pairs(dataset: Dataset, *, seed: int = 13, negatives: int = HARD_NEGATI
         raise ValueError(f"{dataset.root}: training needs a corpus.jsonl of paragraphs")
     if not any(e.answers for e in dataset.expected.values()):
         raise ValueError(f"{dataset.root}: training needs answers.jsonl with answer spans ('answers'); it has none")
-    corpus = _corpus(dataset.corpus_file)
+    corpus = {str(row["_id"]): row for row in read_jsonl(dataset.corpus_file)}
     by_title: dict[str, list[str]] = defaultdict(list)
     for doc_id, row in corpus.items():
         by_title[str(row.get("title", ""))].append(doc_id)

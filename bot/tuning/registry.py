@@ -1,6 +1,7 @@
 """Versions of the answer scorer under {data_dir}/models/answer-scorer/: vNNN/model (the CrossEncoder),
 vNNN/meta.json (training data hash and size, training time, metrics of it and of the model it was
-compared with, whether it was promoted) and current.json naming the promoted version."""
+compared with, whether it was promoted) and current.json naming the promoted version (read by
+bot/answer/scorer.py)."""
 
 from __future__ import annotations
 
@@ -31,14 +32,3 @@ def promote(data_dir: Path, version: str) -> None:
     tmp = root / "current.json.tmp"
     tmp.write_text(json.dumps({"version": version}) + "\n", encoding="utf-8")
     os.replace(tmp, root / "current.json")
-
-
-def versions(data_dir: Path) -> list[dict]:
-    """Every version's meta.json, oldest first (versions whose training did not finish have none)."""
-    root = scorer_root(data_dir)
-    metas = []
-    for folder in sorted(root.glob("v[0-9][0-9][0-9]")):
-        meta = folder / "meta.json"
-        if meta.is_file():
-            metas.append(json.loads(meta.read_text(encoding="utf-8")))
-    return metas
