@@ -9,6 +9,11 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # list items: "- ", "• ", "● " (PDF bullets), "1. ", "2) ", "A. ", "b) "
 _ITEM = re.compile(r"^\s*([-*•●○■▪◦‣–]|\d+[.)]|[A-Za-z][.)])\s+")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
+# a lead-in that ends with a full stop: "…prohibits its employees from the following activities …, while driving."
+_FOLLOWING = re.compile(r"\b(the following|as follows)\b", re.IGNORECASE)
+# an item is one step or condition of a list: quoted whole ("The supervisor will conduct interviews. There may be
+# instances where a second individual participates…") unless it is long enough to be a paragraph of its own
+ITEM_WHOLE_WORDS = 60
 
 
 @dataclass(frozen=True)
@@ -35,11 +40,12 @@ def split_units(body: str) -> list[Unit]:
             continue
         if line:
             kind = "item" if _ITEM.match(line) else "sentence"
-            sentences = _sentences(line)
+            sentences = [line] if kind == "item" and len(line.split()) <= ITEM_WHOLE_WORDS else _sentences(line)
+            following = kind == "sentence" and bool(sentences) and bool(_FOLLOWING.search(sentences[-1]))
+            items = _following_items(lines, i + 1) if sentences and (line.endswith(":") or following) else []
             if kind == "sentence":
-                lead = _lead_in(sentences) if sentences and line.endswith(":") else None
-            of = lead if kind == "item" else None
-            items = _following_items(lines, i + 1) if line.endswith(":") and sentences else []
+                lead = _lead_in(sentences) if items or (sentences and line.endswith(":")) else None
+            of = lead if kind == "item" and lead and not bare_label(lead) else None
             # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
             standalone = [s for s in sentences if not (items and s == sentences[-1])]
             units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], None]))
@@ -47,6 +53,11 @@ def split_units(body: str) -> list[Unit]:
                 units.append(Unit("\n".join([_lead_in(sentences), *items]), "lead"))
         i += 1
     return units
+
+
+def bare_label(text: str) -> bool:
+    """A label that says nothing on its own ("Procedures:", "CODE OF ETHICS:"): at most 4 words ending with ":"."""
+    return text.endswith(":") and len(text.split()) <= 4
 
 
 def _lead_in(sentences: list[str]) -> str:
