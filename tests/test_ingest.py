@@ -303,6 +303,28 @@ def test_pdf_table_rows_are_quoted_with_their_column_headers(tmp_path, model):
     assert "Benefit: Lost or stolen baggage · Maximum per trip: $2,500 · Excess: $100" in answer
 
 
+def test_pdf_headings_are_found_by_font_size_and_a_numbered_body_line_is_not_one(tmp_path, model):
+    """A handbook's headings are unnumbered and set larger ("Hours of Work"); its numbered list items ("5. Meetings"
+    at body size) used to become the section of every later chunk."""
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    blocks = [
+        ("h", "Hours of Work"),
+        ("p", "The office is open Monday through Friday from 9am to 5pm."),
+        ("p", "5. Meetings"),
+        ("p", "Team meetings are held every Tuesday morning."),
+        ("h", "Dress Code"),
+        ("p", "Business casual attire is expected at client meetings."),
+    ]
+    _pdf(folder / "handbook.pdf", "Staff Handbook", blocks)
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, pii_enabled=False)
+    Ingestor(settings, embeddings=model).ingest_folder()
+    sections = {m["section"] for _, m in _chunks(settings, model, doc_id="handbook.pdf")}
+    assert sections == {"Hours of Work", "Dress Code"}
+    result = PolicyService(settings).ask("what should I wear to meet a client?")
+    assert result.sources[0].section == "Dress Code" and "Business casual" in result.answer
+
+
 def test_bundled_pdf_baggage_excess_is_labelled(kb):
     answer = PolicyService(kb[0]).ask("What is the excess for lost or stolen baggage?").answer
     assert "Maximum per person per trip: $2,500 ($500 per item) · Excess: $100" in answer

@@ -10,6 +10,7 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n{3,}")
 _DIGITS = re.compile(r"\d+")
+_MARKED_HEADING = re.compile(r"^#{1,6} ")
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+){0,3})\.?\s+([A-Z][^.!?:;]{1,70})$")
 
 
@@ -42,8 +43,15 @@ def strip_page_furniture(pages: list[tuple[int | None, str]]) -> list[tuple[int 
     return cleaned
 
 
-def mark_pdf_headings(text: str) -> str:
-    """Turn numbered heading lines ("2.1 Scope") into Markdown headings for the chunker."""
+def mark_pdf_headings(pages: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+    """Turn numbered heading lines ("2.1 Scope") into Markdown headings for the chunker, in a PDF whose
+    loader found no headings by font size (in one that has them, "5. Meetings" is an item of a list)."""
+    if any(_MARKED_HEADING.match(line) for _, text in pages for line in text.splitlines()):
+        return pages
+    return [(page, _numbered_headings(text)) for page, text in pages]
+
+
+def _numbered_headings(text: str) -> str:
     out = []
     for line in text.splitlines():
         match = _NUMBERED_HEADING.match(line.strip())

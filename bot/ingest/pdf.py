@@ -1,6 +1,9 @@
 """PDF pages as text with tables as pipe tables, in reading order (pdfplumber).
 
-A table keeps its header row, so the answerer quotes each row with its column names, as for
+Headings are found by font size, as a reader sees them: a short line set larger than the body text
+(the document's most common size) becomes a Markdown heading, the largest size `#`, the next `##`, and
+so on; the chunker then files each passage under its real section ("Hours of Work"), not under the last
+numbered line it saw. A table keeps its header row, so the answerer quotes each row with its column names, as for
 Markdown tables. A table continued on the next page without a repeated header gets the header of
 the table it continues.
 """
@@ -8,6 +11,8 @@ the table it continues.
 from __future__ import annotations
 
 import io
+import re
+from collections import Counter
 from collections.abc import Callable
 
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -16,6 +21,11 @@ from pdfplumber.utils.exceptions import PdfminerException
 Rows = list[list[str]]
 ToTable = Callable[[Rows], str]
 FURNITURE_LINES = 2  # at most this many lines (page header/footer) between a table and the page edge
+# a heading is set at least this much larger than the body text: 11 pt body -> 13 pt and up. Bold body-size lines
+# are not headings here (run-in labels such as "Procedures:" and emphasised words are bold too).
+HEADING_RATIO = 1.15
+HEADING_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.,;]$")
 
 
 class EncryptedPdf(Exception):
@@ -39,8 +49,9 @@ def read_pdf(data: bytes, to_table: ToTable) -> tuple[list[tuple[int | None, str
     with pdf:
         pages: list[tuple[int | None, str]] = []
         previous_header: list[str] | None = None  # header of a table that ends its page
+        levels = heading_levels(pdf.pages)
         for page in pdf.pages:
-            blocks, last_header = _page_blocks(page, previous_header, to_table)
+            blocks, last_header = _page_blocks(page, previous_header, to_table, levels)
             pages.append((page.page_number, "\n".join(block for block in blocks if block.strip())))
             previous_header = last_header
         info = pdf.metadata or {}
@@ -48,7 +59,20 @@ def read_pdf(data: bytes, to_table: ToTable) -> tuple[list[tuple[int | None, str
     return pages, metadata
 
 
-def _page_blocks(page, continued_header: list[str] | None, to_table: ToTable) -> tuple[list[str], list[str] | None]:
+def heading_levels(pages) -> dict[int, int]:
+    """Font size (pt, rounded) -> heading level (1-6) for the sizes set larger than the body text; the body's
+    size is the one most characters of the document have."""
+    sizes = Counter(round(c["size"]) for page in pages for c in page.chars if not c["text"].isspace())
+    if not sizes:
+        return {}
+    body = sizes.most_common(1)[0][0]
+    larger = sorted((size for size in sizes if size >= body * HEADING_RATIO), reverse=True)
+    return {size: min(i + 1, 6) for i, size in enumerate(larger)}
+
+
+def _page_blocks(
+    page, continued_header: list[str] | None, to_table: ToTable, levels: dict[int, int]
+) -> tuple[list[str], list[str] | None]:
     """Text bands and tables of one page, top to bottom; also the header of a table ending the page."""
     tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
     boxes = [table.bbox for table in tables]
@@ -57,7 +81,7 @@ def _page_blocks(page, continued_header: list[str] | None, to_table: ToTable) ->
     top = 0.0
     last_header: list[str] | None = None
     for i, table in enumerate(tables):
-        blocks.append(_band_text(text_only, top, table.bbox[1]))
+        blocks.append(_band_text(text_only, top, table.bbox[1], levels))
         rows: Rows = [[cell or "" for cell in row] for row in table.extract()]
         starts_page = i == 0 and _only_furniture(blocks[-1])
         if starts_page and continued_header and rows and rows[0] != continued_header and len(rows[0]) == len(continued_header):
@@ -65,7 +89,7 @@ def _page_blocks(page, continued_header: list[str] | None, to_table: ToTable) ->
         blocks.append(to_table(rows))
         top = table.bbox[3]
         last_header = rows[0] if rows else None
-    tail = _band_text(text_only, top, page.height)
+    tail = _band_text(text_only, top, page.height, levels)
     blocks.append(tail)
     return blocks, (last_header if _only_furniture(tail) else None)
 
@@ -79,10 +103,32 @@ def _only_furniture(text: str) -> bool:
 WORD_GAP = 2
 
 
-def _band_text(page, top: float, bottom: float) -> str:
+def _band_text(page, top: float, bottom: float, levels: dict[int, int]) -> str:
+    """The text between two heights, a line per line; heading lines as `#` lines (a heading wrapped over two
+    lines of the same size is one heading)."""
     if bottom - top < 1:
         return ""
-    return page.crop((0, top, page.width, bottom), strict=False).extract_text(x_tolerance=WORD_GAP) or ""
+    lines: list[str] = []
+    last_level = 0
+    for line in page.crop((0, top, page.width, bottom), strict=False).extract_text_lines(x_tolerance=WORD_GAP):
+        text, level = line["text"], _heading_level(line, levels)
+        if level and level == last_level:
+            lines[-1] += " " + text
+        else:
+            lines.append("#" * level + " " + text if level else text)
+        last_level = level
+    return "\n".join(lines)
+
+
+def _heading_level(line: dict, levels: dict[int, int]) -> int:
+    """The line's heading level, or 0 for text: every character set in a heading size, short, not a sentence."""
+    text = line["text"].strip()
+    sizes = {round(c["size"]) for c in line["chars"] if not c["text"].isspace()}
+    if not sizes or not sizes <= levels.keys() or len(text.split()) > HEADING_MAX_WORDS or _SENTENCE_END.search(text):
+        return 0
+    if not any(ch.isalpha() for ch in text):
+        return 0
+    return min(levels[size] for size in sizes)
 
 
 def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:

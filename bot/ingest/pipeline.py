@@ -45,7 +45,7 @@ from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_pa
 from bot.retrieval.vectorstore import VectorStore, open_vectorstore
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "4"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
+PIPELINE_VERSION = "5"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
 # Masks a batch of texts: each masked text with the spans masked in it (objects with entity_type,
 # start, end; offsets into the text before masking), e.g. `PiiMasker.mask_documents`.
 Transform = Callable[[list[str]], list[tuple[str, list]]]
@@ -228,12 +228,13 @@ class Ingestor:
         segments = doc.segments
         if doc.fmt == "pdf":
             segments = strip_page_furniture(segments)
-            segments = [(p, paragraphs_and_tables(join_wrapped_lines(mark_pdf_headings(normalise_text(t))))) for p, t in segments]
+            segments = mark_pdf_headings([(p, normalise_text(t)) for p, t in segments])
+            segments = [(p, paragraphs_and_tables(join_wrapped_lines(t))) for p, t in segments]
             title = str(doc.metadata.get("title") or "")
             if title and segments:
                 page, text = segments[0]
                 first, _, rest = text.partition("\n\n")
-                segments[0] = (page, f"# {title}\n\n" + (rest if first.strip() == title else text))
+                segments[0] = (page, f"# {title}\n\n" + (rest if first.lstrip("# ").strip() == title else text))
         return [(p, normalise_text(t)) for p, t in segments]
 
     def _mask(self, loaded: dict[str, tuple[dict, dict, list]]) -> None:
