@@ -9,6 +9,9 @@ question (a stand-in for the reviewer's answer and picked sections). Each test q
 decided as `Assist` does: `VerifiedLookup.match` (cosine >= VERIFIED_THRESHOLD) before the
 pipeline, else `near` + `confirm` on the pipeline's own search.
 
+For the current settings also the share offered (not served) the verified answer to a similar question
+beside the pipeline's answer ("✅ … verified the answer to a similar question: …" and a button): a
+paraphrase counts when its own verified answer is offered, a near miss when any is.
 Printed per split — `cal` (even-numbered pairs and their near misses: the settings were chosen on
 these), `test` (odd-numbered), `holdout` (held-out pairs, never used to choose a setting): the
 share of paraphrases (freely reworded) and rewordings (nearly the same words) that get *their*
@@ -78,8 +81,17 @@ def decide(lookup: VerifiedLookup, case: Case) -> str | None:
     return None
 
 
-def report(label: str, lookup: VerifiedLookup, all_cases: list[Case]) -> None:
-    decided = [(c, decide(lookup, c)) for c in all_cases]
+def offer(lookup: VerifiedLookup, case: Case) -> str | None:
+    """The id of the verified answer offered beside the pipeline's answer ("a similar question"), when none is
+    served: the closest at least VERIFIED_FLOOR similar."""
+    if decide(lookup, case) is not None:
+        return None
+    near = lookup.near(case.text, EVERYONE)
+    return near[0].answer.id if near else None
+
+
+def report(label: str, lookup: VerifiedLookup, all_cases: list[Case], decider=decide) -> None:
+    decided = [(c, decider(lookup, c)) for c in all_cases]
     cells = []
     for split in ("cal", "test", "holdout"):
         for group in ("paraphrase", "rewording", "near miss"):
@@ -140,6 +152,7 @@ def main() -> None:
             )
             report(f"{s.verified_threshold}+floor {floor} cover {cover} margin {margin}", lookup, all_cases)
             if mark:
+                report("  offered, not served (settings)", lookup, all_cases, offer)
                 print(f"{'':34s} {mark.strip()}; the near misses that got a verified answer:")
                 questions = {a.id: a.questions[0] for a in answers}
                 for case in all_cases:

@@ -107,6 +107,7 @@ class Assist:
                     latency_ms=latency_ms,
                     private=question.place.private or outcome.visibility != "public",
                     variant=outcome.variant,
+                    related=result.related.id if result.related else None,
                 )
             )
         self.stores.kpis.record_answer(
@@ -144,6 +145,7 @@ class Assist:
         if needs_recompute:
             result = self._answer(text, question, place.readers, contact, overrides)
             return self._outcome(result, place.readers, stored, ephemeral=place.policy.visibility == "ephemeral")
+        result = self._offered_to(result, place.readers)
         return self._outcome(
             result, asker.principals, stored, ephemeral=not place.private and place.policy.visibility == "ephemeral"
         )
@@ -165,8 +167,17 @@ class Assist:
                 )
                 if search is not None and (hit := self.verified.confirm(text, near, search)):
                     return hit[0].result(text, hit[1])
-                return result
+                # not confirmed: the closest is offered beside the answer, labelled with its own question
+                return result.model_copy(update={"related": near[0].answer.related(near[0].question)})
         return self.service.ask(text, history=question.history, principals=principals, contact=contact, overrides=overrides)
+
+    def _offered_to(self, result: AnswerResult, readers: Principals) -> AnswerResult:
+        """`result` without its related verified answer unless everyone reading the place may see it: its
+        question names a restricted topic as surely as its answer."""
+        if result.related is None or self.verified is None:
+            return result
+        offered = self.verified.store.get(result.related.id)
+        return result if offered is not None and offered.visible_to(readers) else result.model_copy(update={"related": None})
 
     def _outcome(
         self,

@@ -10,6 +10,7 @@ import time
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.prompt import Prompt
 
 from bot.cli.app import app
@@ -96,6 +97,13 @@ def print_answer(outcome: Outcome) -> None:
         if s.overdue:
             who = escape(s.owner_channel or s.owner or "its owner")
             console.print(f"      [yellow]⚠ overdue for review since {s.review_by}; check with {who}[/yellow]")
+    if result.related:
+        related = result.related
+        console.print(
+            f"  [green]✅ {escape(related.verified_by)} verified the answer to a similar question[/green] "
+            f"“{escape(related.question)}” on {related.verified_on}:"
+        )
+        console.print(Padding(escape(related.answer), (0, 0, 0, 4)), style="dim")
     if result.kind in {"answer", "abstain"}:
         ms = result.timings_ms.get("total", 0)
         console.print(f"  [dim]confidence {result.confidence:.2f} · {result.answerer} · {ms:.0f} ms[/dim]")

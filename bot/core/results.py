@@ -38,6 +38,17 @@ class Source(BaseModel):
     score: float = 0.0
 
 
+class RelatedVerified(BaseModel):
+    """A reviewer's verified answer to a similar question, offered beside an answer: the question is close to one
+    of its questions but the evidence did not confirm it asks the same (bot/review/verified.py)."""
+
+    id: str  # the verified answer's id
+    question: str  # its question the asked one is closest to (PII-masked)
+    answer: str  # its text (surfaces show it on request: Slack's button re-reads and re-checks it)
+    verified_by: str  # the reviewer (Slack id or a CLI label)
+    verified_on: str  # YYYY-MM-DD
+
+
 class AnswerResult(BaseModel):
     """What the pipeline answered, why, and from where."""
 
@@ -55,6 +66,7 @@ class AnswerResult(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     verified_by: str | None = None  # served from a verified answer: the reviewer (Slack id) ...
     verified_on: str | None = None  # ... and the day (YYYY-MM-DD) it was verified
+    related: RelatedVerified | None = None  # a verified answer to a similar question, offered, not served
 
     @property
     def overdue_sources(self) -> list[Source]:

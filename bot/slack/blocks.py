@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.core.results import AnswerResult, Source
+from bot.core.results import AnswerResult, RelatedVerified, Source
 from bot.slack import ids
 from bot.slack.mrkdwn import escape, link, person, to_mrkdwn, to_plain, truncate
 
@@ -20,6 +20,8 @@ MAX_CONTEXT_CHARS = 2000  # a context element's text limit
 
 RATING_HINT = "React with 👍 or 👎 to rate this answer"
 HANDOFF_LABEL = "Still need help?"
+RELATED_LABEL = "Show the verified answer"
+RELATED_GONE = "That verified answer is no longer available (a reviewer or an ingest changed it)."
 NOT_ANSWERED_YET = "I haven't answered you in this channel yet."
 SOURCES_GONE = "I can't find the sources of that answer any more (answers are kept for a limited time)."
 SOURCES_HIDDEN = "{n} of the sources of that answer are limited to an audience you're not in, so I can't show them."
@@ -68,7 +70,7 @@ def answer_message(
     """
     body = sections(to_mrkdwn(result.answer))
     if result.verified_by:
-        body.append(_context(f"✅ Verified by {person(result.verified_by)} on {escape(result.verified_on or '')}"))
+        body.append(_badge(result))
     if asked_in:
         body.insert(0, _context(f"You asked in <#{asked_in}>. Only you can see this answer."))
     if contacts:
@@ -83,6 +85,9 @@ def answer_message(
         if result.restricted:
             tail.append(_context("🔒 This answer cites a policy with a limited audience — please don't forward it."))
         tail.append(sources_button())
+    if result.related:
+        tail.append(_context(related_note(result.related)))
+        _add_button(tail, related_button())
     if result.kind in ("answer", "abstain"):
         _add_button(tail, handoff_button())
         tail.append(_context(RATING_HINT))
@@ -106,27 +111,40 @@ def overdue_note(source: Source, fallback_channel: str) -> str:
 
 
 def sources_button() -> dict:
-    return {
-        "type": "actions",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": ids.SOURCES_BUTTON,
-                "text": {"type": "plain_text", "text": "Sources"},
-                "value": "sources",
-            }
-        ],
-    }
+    return {"type": "actions", "elements": [_button(ids.SOURCES_BUTTON, "Sources", "sources")]}
 
 
 def handoff_button() -> dict:
     """ "Still need help?": hands the question to the owning team (bot/slack/handoff.py)."""
-    return {
-        "type": "button",
-        "action_id": ids.HANDOFF_BUTTON,
-        "text": {"type": "plain_text", "text": HANDOFF_LABEL},
-        "value": "handoff",
-    }
+    return _button(ids.HANDOFF_BUTTON, HANDOFF_LABEL, "handoff")
+
+
+def _button(action_id: str, label: str, value: str) -> dict:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+
+
+def related_note(related: RelatedVerified) -> str:
+    """The line offering a reviewer's verified answer to a similar question (named, so the reader can judge)."""
+    question = truncate(escape(related.question), 300)
+    return f"✅ {person(related.verified_by)} verified the answer to a similar question: “{question}”"
+
+
+def related_button() -> dict:
+    """ "Show the verified answer": posts it to the clicker only (bot/slack/related.py)."""
+    return _button(ids.RELATED_BUTTON, RELATED_LABEL, "related")
+
+
+def verified_message(result: AnswerResult) -> Message:
+    """A verified answer shown on request (ephemeral): its text, the badge and its numbered sources."""
+    body = sections(to_mrkdwn(result.answer))
+    body.append(_badge(result))
+    if result.sources:
+        body.extend(sections("*Sources*\n" + "\n".join(source_line(s) for s in result.sources)))
+    return Message(text=to_plain(result.answer, MAX_TEXT_CHARS), blocks=fit(body))
+
+
+def _badge(result: AnswerResult) -> dict:
+    return _context(f"✅ Verified by {person(result.verified_by or '')} on {escape(result.verified_on or '')}")
 
 
 def _add_button(tail: list[dict], button: dict) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 SOURCES_BUTTON = "policybot_show_sources"  # action id of the "Sources" button under an answer
 HANDOFF_BUTTON = "policybot_still_need_help"  # action id of the "Still need help?" button under an answer
+RELATED_BUTTON = "policybot_show_related"  # "Show the verified answer" of a similar question, under an answer
 HOME_VIEW = "policybot_home"  # callback id of the App Home view
 
 SOURCES_COMMAND = "/policy-sources"
@@ -41,6 +42,7 @@ JOB_GREETING = "assistant_greeting"  # the assistant panel's greeting and sugges
 JOB_SOURCES_COMMAND = "sources_command"
 JOB_SOURCES_BUTTON = "sources_button"
 JOB_HANDOFF = "handoff"
+JOB_RELATED_BUTTON = "related_button"
 JOB_AFTER_VOTE = "after_vote"  # the 👎 reason prompt and the review card
 JOB_REASON = "reason"  # a reason button pressed
 JOB_REASON_TEXT = "reason_text"  # the "Other…" modal submitted

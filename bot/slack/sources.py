@@ -33,7 +33,7 @@ Respond = Callable[..., object]
 def sources_command(deps: AnswerDeps, *, user: str, channel: str, text: str, respond: Respond) -> None:
     """No text: the sources of my latest answer to `user` here; text: the best-matching sections."""
     try:
-        principals = _principals(deps, user, channel)
+        principals = clicker_principals(deps, user, channel)
         message = _matching(deps, text, principals) if text.strip() else _latest(deps, user, channel, principals)
         respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
     except Exception:
@@ -50,13 +50,13 @@ def sources_button(
     """Post the full citations of the answer at `message_ts`, visible to the clicker only."""
     record = deps.stores.answers.get(channel, message_ts)
     if record and record.sources:
-        message = _citations(record.sources, _principals(deps, user, channel), heading="Sources")
+        message = _citations(record.sources, clicker_principals(deps, user, channel), heading="Sources")
     else:
         message = text_message(SOURCES_GONE)
     client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
 
 
-def _principals(deps: AnswerDeps, user: str, channel: str) -> Principals:
+def clicker_principals(deps: AnswerDeps, user: str, channel: str) -> Principals:
     """What `user` may see in `channel` (the reply is ephemeral: only they read it)."""
     audiences = deps.channels.policy(channel).audiences
     access = deps.principals.access(user, channel, deps.directory, is_dm=channel.startswith("D"), channel_audiences=audiences)

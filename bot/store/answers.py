@@ -38,6 +38,7 @@ class AnswerRecord(BaseModel):
     private: bool = False
     variant: str = "control"  # the experiment variant that answered (bot/variants)
     escalated: bool = False  # the asker pressed "Still need help?" (hand-off to a human)
+    related: str | None = None  # the id of the verified answer offered beside this one ("Show the verified answer")
 
     @property
     def ref(self) -> str:

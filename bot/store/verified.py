@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from redis import Redis
 
 from bot.core.principals import Principals, can_see
-from bot.core.results import AnswerResult, Source
+from bot.core.results import AnswerResult, RelatedVerified, Source
 
 VERIFIED = "verified"  # the answerer name of answers served from a verified answer
 
@@ -44,6 +44,12 @@ class VerifiedAnswer(BaseModel):
 
     def visible_to(self, principals: Principals) -> bool:
         return all(can_see(s.audience, principals) for s in self.sources)
+
+    def related(self, question: str) -> RelatedVerified:
+        """This answer offered beside another as the verified answer to `question` (one of its questions)."""
+        return RelatedVerified(
+            id=self.id, question=question, answer=self.answer, verified_by=self.reviewer, verified_on=self.verified_on
+        )
 
     def result(self, question: str, score: float) -> AnswerResult:
         """The answer as the workflow delivers it (`answerer="verified"`, badge fields set)."""

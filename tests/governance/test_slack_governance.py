@@ -112,6 +112,25 @@ def test_member_in_a_dm_is_answered_normally(gov_bot: RunningBot, directory: Fak
     assert gov_bot.stores.audit.export()[0].decision == "answered"
 
 
+def test_a_restricted_verified_answer_is_offered_only_where_every_reader_may_see_it(
+    gov_bot: RunningBot, directory: FakeSlack
+) -> None:
+    """A manager's public answer does not name the managers-only verified answer to a similar question (its
+    question names a restricted topic too); in the manager's DM it is offered."""
+    from bot.core.results import Source
+    from bot.store.verified import VerifiedAnswer
+
+    restricted = Source(n=1, chunk_id="c1", doc_id="hr/manager-compensation-guidelines.md", title="Manager Compensation")
+    restricted.audience = ["managers"]
+    offered = "How many extra days of annual leave do managers get?"
+    gov_bot.stores.verified.save(VerifiedAnswer(questions=[offered], answer="Two.", sources=[restricted], reviewer="UREV"))
+    asked = "How many days of annual leave can I carry over?"
+    _answer(directory, gov_bot, asked, user=MANAGER)
+    assert offered not in channel_visible(directory) and "similar question" not in channel_visible(directory)
+    _answer(directory, gov_bot, asked, user=MANAGER, channel="DMGR", dm=True)
+    assert offered in posted_text(directory.calls_to("chat.postMessage")[-1])
+
+
 def test_guests_in_the_group_still_get_only_everyone(gov_bot: RunningBot, directory: FakeSlack) -> None:
     _answer(directory, gov_bot, MERIT, user=GUEST, channel="DGUEST", dm=True)
     assert not [m for m in RESTRICTED_MARKERS if m in everything_sent(directory)]

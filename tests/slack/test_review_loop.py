@@ -261,3 +261,36 @@ def test_an_abstentions_card_goes_to_the_owner_of_the_closest_policy(review_bot,
     bot.settle()
     assert len(_cards(fake_slack, PEOPLE_REVIEW)) == 1
     assert not _cards(fake_slack, GENERAL_REVIEW)
+
+
+def test_a_near_miss_is_offered_the_similar_questions_verified_answer_shown_to_the_clicker_only(
+    review_bot, fake_slack: FakeSlack
+) -> None:
+    """Not confirmed as the same question, the closest verified answer is offered under the normal answer,
+    named by its own question; the button posts it to the clicker only, and not once ingest suspended it."""
+    from bot.store.verified import VerifiedAnswer
+
+    bot = review_bot()
+    ask_and_wait(bot, fake_slack, QUESTION)
+    [record] = bot.stores.answers.recent(1)
+    verified = VerifiedAnswer(questions=[QUESTION], answer=VERIFIED_TEXT, sources=record.sources, reviewer=REVIEWER)
+    bot.stores.verified.save(verified)
+
+    question = ask_and_wait(bot, fake_slack, NEAR_MISS, user=OTHER)
+    answer = _answer_of(fake_slack, CHANNEL, question)
+    shown = posted_text(answer)
+    assert VERIFIED_TEXT not in shown, "a near miss is not served the verified answer"
+    assert "verified the answer to a similar question" in shown and QUESTION in shown
+    button = _button(answer, ids.RELATED_BUTTON)
+
+    assert bot.send.click(button["action_id"], user=CAROL, channel=CHANNEL, message=answer).status_code == 200
+    bot.settle()
+    [private] = [e for e in fake_slack.ephemerals if e["user"] == CAROL]
+    assert VERIFIED_TEXT in posted_text(private) and "Verified by" in posted_text(private)
+    assert all(VERIFIED_TEXT not in posted_text(c) for c in fake_slack.calls_to("chat.postMessage"))
+
+    bot.stores.verified.save(verified.model_copy(update={"state": "suspended", "suspended_reason": "edited"}))
+    bot.send.click(button["action_id"], user=OTHER, channel=CHANNEL, message=answer)
+    bot.settle()
+    [gone] = [e for e in fake_slack.ephemerals if e["user"] == OTHER and "no longer available" in e["text"]]
+    assert VERIFIED_TEXT not in posted_text(gone)

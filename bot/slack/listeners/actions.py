@@ -1,5 +1,6 @@
 """Buttons under an answer: "Sources" posts the full citations to the clicker only; "Still need
-help?" hands the question to the owning team (bot/slack/handoff.py)."""
+help?" hands the question to the owning team (bot/slack/handoff.py); "Show the verified answer"
+posts a reviewer's answer to a similar question to the clicker only (bot/slack/related.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ from bot.slack.deps import SlackDeps
 EVENTS: tuple[str, ...] = ()  # interactivity, not Events API subscriptions
 
 # action id -> the job it queues, with payload {user, channel, message_ts, thread_ts}
-BUTTONS: dict[str, str] = {ids.SOURCES_BUTTON: ids.JOB_SOURCES_BUTTON, ids.HANDOFF_BUTTON: ids.JOB_HANDOFF}
+BUTTONS: dict[str, str] = {
+    ids.SOURCES_BUTTON: ids.JOB_SOURCES_BUTTON,
+    ids.HANDOFF_BUTTON: ids.JOB_HANDOFF,
+    ids.RELATED_BUTTON: ids.JOB_RELATED_BUTTON,
+}
 
 
 def register(app: App, deps: SlackDeps) -> None:
