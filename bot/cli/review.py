@@ -2,8 +2,8 @@
 
 `list|show` the review items; `resolve` (the answer is right, or the policy needs an update),
 `verify` (write the correct answer), `dismiss` (not a policy question) act on one as its Slack
-card's buttons do (audited; the card is updated when Slack is configured); `export|import` keep
-the verified answers in a YAML file.
+card's buttons do (audited; the card is updated when Slack is configured); `paraphrases [--add]`
+lists and accepts askers' suggested wordings; `export|import` keep the verified answers in a YAML file.
 """
 
 from __future__ import annotations
@@ -134,6 +134,38 @@ def verify(
         )  # fmt: skip
         _refresh(stores, ref)
     console.print(f"verified answer {verified.id} for {ref}")
+
+
+@review_app.command()
+def paraphrases(
+    add: Annotated[str, typer.Option(help="Add this suggestion (VERIFIED_ID|KEY, as listed) as a paraphrase.")] = "",
+    reviewer: ReviewerOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Askers' questions that an offered verified answer answered, for a reviewer to add as paraphrases."""
+    from bot.review.paraphrases import accept, suggestion_key
+
+    with open_stores() as stores:
+        if add:
+            answer_id, _, key = add.partition("|")
+            done = accept(stores, answer_id, key, reviewer=_who(reviewer), where=WHERE)
+            if done is None:
+                err_console.print(f"error: no suggestion {add!r} (see `policybot review paraphrases`)", markup=False)
+                raise typer.Exit(2)
+            console.print(f"added “{escape(done[1])}” to verified answer {answer_id}")
+            return
+        rows = [
+            {"add": f"{a.id}|{suggestion_key(q)}", "verified_question": a.questions[0], "suggested": q}
+            for a in stores.verified.all()
+            for q in a.suggested
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("No suggested paraphrases.")
+    for row in rows:
+        console.print(f"[bold]{row['add']}[/bold]  “{escape(row['suggested'])}” → “{escape(row['verified_question'])}”")
 
 
 @review_app.command("export")

@@ -21,6 +21,7 @@ MAX_CONTEXT_CHARS = 2000  # a context element's text limit
 RATING_HINT = "React with 👍 or 👎 to rate this answer"
 HANDOFF_LABEL = "Still need help?"
 RELATED_LABEL = "Show the verified answer"
+CONFIRM_LABEL = "It answers my question"
 RELATED_GONE = "That verified answer is no longer available (a reviewer or an ingest changed it)."
 NOT_ANSWERED_YET = "I haven't answered you in this channel yet."
 SOURCES_GONE = "I can't find the sources of that answer any more (answers are kept for a limited time)."
@@ -111,16 +112,18 @@ def overdue_note(source: Source, fallback_channel: str) -> str:
 
 
 def sources_button() -> dict:
-    return {"type": "actions", "elements": [_button(ids.SOURCES_BUTTON, "Sources", "sources")]}
+    return {"type": "actions", "elements": [button(ids.SOURCES_BUTTON, "Sources", "sources")]}
 
 
 def handoff_button() -> dict:
     """ "Still need help?": hands the question to the owning team (bot/slack/handoff.py)."""
-    return _button(ids.HANDOFF_BUTTON, HANDOFF_LABEL, "handoff")
+    return button(ids.HANDOFF_BUTTON, HANDOFF_LABEL, "handoff")
 
 
-def _button(action_id: str, label: str, value: str) -> dict:
-    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+def button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    """A button element (`style`: "primary" or "danger", else Slack's default)."""
+    element = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+    return {**element, "style": style} if style else element
 
 
 def related_note(related: RelatedVerified) -> str:
@@ -131,16 +134,18 @@ def related_note(related: RelatedVerified) -> str:
 
 def related_button() -> dict:
     """ "Show the verified answer": posts it to the clicker only (bot/slack/related.py)."""
-    return _button(ids.RELATED_BUTTON, RELATED_LABEL, "related")
+    return button(ids.RELATED_BUTTON, RELATED_LABEL, "related")
 
 
-def verified_message(result: AnswerResult) -> Message:
-    """A verified answer shown on request (ephemeral): its text, the badge and its numbered sources."""
+def verified_message(result: AnswerResult, *, confirm: str | None = None) -> Message:
+    """A verified answer shown on request (ephemeral): its text, the badge and its numbered sources; with
+    `confirm` (the asker's answer ref), an "It answers my question" button (bot/review/paraphrases.py)."""
     body = sections(to_mrkdwn(result.answer))
     body.append(_badge(result))
     if result.sources:
         body.extend(sections("*Sources*\n" + "\n".join(source_line(s) for s in result.sources)))
-    return Message(text=to_plain(result.answer, MAX_TEXT_CHARS), blocks=fit(body))
+    tail = [{"type": "actions", "elements": [button(ids.RELATED_CONFIRM, CONFIRM_LABEL, confirm)]}] if confirm else []
+    return Message(text=to_plain(result.answer, MAX_TEXT_CHARS), blocks=fit(body, tail))
 
 
 def _badge(result: AnswerResult) -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 SOURCES_BUTTON = "policybot_show_sources"  # action id of the "Sources" button under an answer
 HANDOFF_BUTTON = "policybot_still_need_help"  # action id of the "Still need help?" button under an answer
 RELATED_BUTTON = "policybot_show_related"  # "Show the verified answer" of a similar question, under an answer
+RELATED_CONFIRM = "policybot_related_answers_mine"  # "It answers my question" under it (value = the answer's ref)
+PARAPHRASE_ACCEPT = "policybot_paraphrase_accept"  # "Add as a paraphrase" (value = "verified id|suggestion key")
 HOME_VIEW = "policybot_home"  # callback id of the App Home view
 
 SOURCES_COMMAND = "/policy-sources"
@@ -43,6 +45,8 @@ JOB_SOURCES_COMMAND = "sources_command"
 JOB_SOURCES_BUTTON = "sources_button"
 JOB_HANDOFF = "handoff"
 JOB_RELATED_BUTTON = "related_button"
+JOB_RELATED_CONFIRM = "related_confirm"  # the asker says the offered verified answer answers their question
+JOB_PARAPHRASE_ACCEPT = "paraphrase_accept"  # a reviewer adds the asker's question as a paraphrase
 JOB_AFTER_VOTE = "after_vote"  # the 👎 reason prompt and the review card
 JOB_REASON = "reason"  # a reason button pressed
 JOB_REASON_TEXT = "reason_text"  # the "Other…" modal submitted

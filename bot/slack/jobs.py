@@ -27,7 +27,7 @@ from bot.slack.credentials import web_client
 from bot.slack.deps import AnswerDeps, SlackDeps
 from bot.slack.handler import answer_question, answered_already, finish, send
 from bot.slack.handoff import hand_off
-from bot.slack.related import related_button
+from bot.slack.related import accept_paraphrase, confirm_related, related_button
 from bot.slack.request import SlackQuestion
 from bot.slack.review import (
     after_vote,
@@ -136,6 +136,8 @@ JOBS: dict[str, Callable[[AnswerDeps, WebClient, dict, Attempt], object]] = {
     ids.JOB_SOURCES_BUTTON: lambda deps, client, p, _: sources_button(deps, client, **p),
     ids.JOB_HANDOFF: lambda deps, client, p, _: hand_off(deps, client, **p),
     ids.JOB_RELATED_BUTTON: lambda deps, client, p, _: related_button(deps, client, **p),
+    ids.JOB_RELATED_CONFIRM: lambda deps, client, p, _: confirm_related(deps, client, p["body"], p["action"]),
+    ids.JOB_PARAPHRASE_ACCEPT: lambda deps, client, p, _: accept_paraphrase(deps, client, p["body"], p["action"]),
     ids.JOB_AFTER_VOTE: lambda deps, client, p, _: after_vote(deps, client, p["channel"], p["ts"], p["user"], p["value"]),
     ids.JOB_REASON: lambda deps, client, p, _: on_reason(deps, client, p["body"], p["action"], _respond(p["body"])),
     ids.JOB_REASON_TEXT: lambda deps, client, p, _: on_reason_text(deps, client, p["body"], p["view"]),

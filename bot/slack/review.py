@@ -190,16 +190,24 @@ def reviewer_principals(deps: AnswerDeps, user: str, channel: str) -> Principals
     return deps.principals.access(user, channel, deps.directory, is_dm=False, channel_audiences=audiences).full
 
 
+def reviewer_refused(deps: AnswerDeps, client: WebClient, user: str, channel: str, sources: list[Source] | None) -> bool:
+    """Whether a reviewer's click must be refused, having told them why: what they act on is gone (`sources`
+    None) or rests on a source they may not see."""
+    if sources is None:
+        client.chat_postEphemeral(channel=channel, user=user, text=REVIEW_GONE)
+        return True
+    if not may_see_all(sources, reviewer_principals(deps, user, channel)):
+        client.chat_postEphemeral(channel=channel, user=user, text=REVIEWER_REFUSED)
+        return True
+    return False
+
+
 def on_card_action(deps: AnswerDeps, client: WebClient, body: dict, action: dict) -> None:
     """One of the card buttons that act at once ("Answer is right", "Policy needs an update", "Not
     a policy question"): checked against the card's sources, applied, audited, the card updated."""
     user, channel, answer_ref = body["user"]["id"], body["channel"]["id"], action["value"]
     item = deps.stores.reviews.get(answer_ref)
-    if item is None:
-        client.chat_postEphemeral(channel=channel, user=user, text=REVIEW_GONE)
-        return
-    if not may_see_all(item.sources, reviewer_principals(deps, user, channel)):
-        client.chat_postEphemeral(channel=channel, user=user, text=REVIEWER_REFUSED)
+    if reviewer_refused(deps, client, user, channel, item.sources if item else None):
         return
     act = CARD_ACTIONS[action["action_id"]]
     updated = actions.apply(deps.stores, answer_ref, act, user, channel)

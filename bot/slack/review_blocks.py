@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.results import Source
 from bot.slack import ids
-from bot.slack.blocks import Message, _context, fit, sections, source_line, source_title
+from bot.slack.blocks import Message, _context, button, fit, sections, source_line, source_title
 from bot.slack.mrkdwn import escape, person, to_mrkdwn, truncate
 from bot.store.reasons import REASONS
 from bot.store.reviews import ReviewItem
@@ -23,6 +23,7 @@ ANSWER_MISSING = "Write the answer people should get."
 VERIFY_TITLE = "Correct answer"  # the "Write the correct answer" modal's title
 REASON_QUESTION = "Thanks for the 👎 — what was wrong with this answer?"
 REASON_THANKS = "Thanks — noted: {label}. The policy owners will review this answer."
+PARAPHRASE_LABEL = "Add as a paraphrase"
 MAX_OPTIONS = 10  # checkboxes element limit
 MAX_OPTION_CHARS = 75
 MAX_REASON_CHARS = 500
@@ -121,7 +122,7 @@ def _review_buttons(answer_ref: str) -> list[dict]:
         (ids.REVIEW_POLICY_UPDATE, "Policy needs an update", None),
         (ids.REVIEW_NOT_POLICY, "Not a policy question", None),
     )
-    return [_button(action_id, label, answer_ref, style) for action_id, label, style in labels]
+    return [button(action_id, label, answer_ref, style) for action_id, label, style in labels]
 
 
 def verify_modal(item: ReviewItem, choices: Sequence[Source]) -> dict:
@@ -177,18 +178,13 @@ def gap_digest(gaps: Sequence[Gap], days: float) -> Message:
                 "type": "actions",
                 "block_id": f"gap-{i}",
                 "elements": [
-                    _button(ids.REVIEW_WRITE, "Write a verified answer", ref, "primary"),
-                    _button(ids.REVIEW_NOT_POLICY, "Out of scope", ref),
+                    button(ids.REVIEW_WRITE, "Write a verified answer", ref, "primary"),
+                    button(ids.REVIEW_NOT_POLICY, "Out of scope", ref),
                 ],
             }
         )
     text = f"Knowledge gaps: {len(gaps)} topic{'s' * (len(gaps) != 1)} no policy covers ({period})"
     return Message(text=text, blocks=fit(blocks))
-
-
-def _button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
-    return {**button, "style": style} if style else button
 
 
 def _option(source: Source) -> dict:
@@ -214,3 +210,21 @@ def verify_errors(view: dict) -> dict[str, str]:
     """The modal's field errors as Slack shows them (`response_action: errors`); empty when valid."""
     text = (view["state"]["values"].get("answer", {}).get("text", {}).get("value") or "").strip()
     return {} if text else {"answer": ANSWER_MISSING}
+
+
+def suggestion_message(verified_question: str, question: str, value: str) -> Message:
+    """To the reviewers: an asker says a verified answer answers their (differently worded) question, with an
+    "Add as a paraphrase" button (`value`: "verified id|suggestion key")."""
+    text = f"💡 Someone who asked “{question}” says the verified answer to “{verified_question}” answers it."
+    blocks = [
+        *sections(escape(text)),
+        _context("Added as a paraphrase, that question gets the verified answer directly from now on."),
+        {"type": "actions", "elements": [button(ids.PARAPHRASE_ACCEPT, PARAPHRASE_LABEL, value, "primary")]},
+    ]
+    return Message(text=truncate(escape(text), 3000), blocks=fit(blocks))
+
+
+def paraphrase_added(reviewer: str, verified_question: str, question: str) -> Message:
+    """The suggestion, updated in place once a reviewer accepted it."""
+    text = f"✅ {person(reviewer)} added “{escape(question)}” as a paraphrase of “{escape(verified_question)}”."
+    return Message(text=truncate(text, 3000), blocks=sections(text))

@@ -37,6 +37,7 @@ class VerifiedAnswer(BaseModel):
     state: Literal["active", "suspended"] = "active"
     suspended_reason: str = ""
     review_ref: str | None = None  # the review item it came from
+    suggested: list[str] = Field(default_factory=list)  # askers' questions it answered (PII-masked), for a reviewer
 
     @property
     def verified_on(self) -> str:

@@ -59,6 +59,27 @@ def test_verify_refuses_a_source_the_answer_did_not_cite(cli: CliRunner, stores:
     assert "no review" in run(cli, "review", "show", "CNOPE:1.2", code=1)
 
 
+def test_suggested_paraphrases_are_listed_and_added(cli: CliRunner, stores: Stores) -> None:
+    from bot.review.paraphrases import suggest
+
+    item = review_item()
+    stores.reviews.open(item)
+    run(cli, "review", "verify", item.ref, "--answer", "25 days a year.")
+    [verified] = stores.verified.all()
+    assert suggest(stores, verified.id, "How much holiday do I get annually?") is not None
+    assert suggest(stores, verified.id, "How much holiday do I get annually?") is None, "suggested once"
+    assert suggest(stores, verified.id, item.question) is None, "already one of its questions"
+    listed = run(cli, "review", "paraphrases")
+    key = listed.split()[0]
+    assert key.startswith(verified.id + "|") and "How much holiday do I get annually?" in listed
+    assert "no suggestion" in run(cli, "review", "paraphrases", "--add", verified.id + "|nope", code=2)
+    run(cli, "review", "paraphrases", "--add", key, "--reviewer", "alice")
+    [added] = stores.verified.all()
+    assert added.questions == [item.question, "How much holiday do I get annually?"] and added.suggested == []
+    assert (stores.audit.export()[-1].user, stores.audit.export()[-1].action) == ("alice", "paraphrase")
+    assert "No suggested paraphrases." in run(cli, "review", "paraphrases")
+
+
 def test_export_then_import_round_trips(cli: CliRunner, stores: Stores, tmp_path) -> None:
     item = review_item()
     stores.reviews.open(item)

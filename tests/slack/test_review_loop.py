@@ -29,6 +29,7 @@ MANAGERS = "CMANAGERS"
 QUESTION = "How many days of annual leave do I get per year?"
 PARAPHRASE = "How many annual leave days do I get per year?"  # a rewording: see bot/review/verified.py
 FREE_PARAPHRASE = "What is my annual leave allowance?"  # cosine ~0.78: served once its own search agrees
+OFFERED_PARAPHRASE = "How much holiday do I get annually?"  # close, but not confirmed: offered, not served
 NEAR_MISS = "How many days of annual leave can I carry over?"  # cosine ~0.88, but it asks about carry-over
 VERIFIED_TEXT = "Full-time employees get 25 days of paid annual leave a year; part-timers get it pro rata."
 COMP_QUESTION = "What is the merit increase budget for the 2027 cycle?"
@@ -294,3 +295,44 @@ def test_a_near_miss_is_offered_the_similar_questions_verified_answer_shown_to_t
     bot.settle()
     [gone] = [e for e in fake_slack.ephemerals if e["user"] == OTHER and "no longer available" in e["text"]]
     assert VERIFIED_TEXT not in posted_text(gone)
+
+
+def test_an_asker_who_says_the_offered_answer_answers_them_teaches_it_their_wording(review_bot, fake_slack: FakeSlack) -> None:
+    """Offered → "It answers my question" → a suggestion in the review channel → "Add as a paraphrase" →
+    the next asker of that wording is served the verified answer with its badge."""
+    from bot.store.verified import VerifiedAnswer
+
+    bot = review_bot()
+    ask_and_wait(bot, fake_slack, QUESTION)
+    [record] = bot.stores.answers.recent(1)
+    bot.stores.verified.save(
+        VerifiedAnswer(questions=[QUESTION], answer=VERIFIED_TEXT, sources=record.sources, reviewer=REVIEWER)
+    )
+
+    question = ask_and_wait(bot, fake_slack, OFFERED_PARAPHRASE, user=OTHER)
+    answer = _answer_of(fake_slack, CHANNEL, question)
+    assert VERIFIED_TEXT not in posted_text(answer)
+    bot.send.click(ids.RELATED_BUTTON, user=OTHER, channel=CHANNEL, message=answer)
+    bot.settle()
+    [shown] = [e for e in fake_slack.ephemerals if e["user"] == OTHER]
+    confirm = _button(shown, ids.RELATED_CONFIRM)
+    bot.send.click(confirm["action_id"], user=CAROL, channel=CHANNEL, message=shown, value=confirm["value"])
+    bot.settle()
+    assert bot.stores.verified.all()[0].suggested == [], "only the asker can say it answers their question"
+    bot.send.click(confirm["action_id"], user=OTHER, channel=CHANNEL, message=shown, value=confirm["value"])
+    bot.settle()
+    [(where, suggestion)] = [
+        (channel, m) for (channel, _), thread in fake_slack.threads.items() for m in thread if "says the verified" in m["text"]
+    ]
+    assert OFFERED_PARAPHRASE in suggestion["text"] and QUESTION in suggestion["text"]
+    add = _button(suggestion, ids.PARAPHRASE_ACCEPT)
+    bot.send.click(add["action_id"], user=REVIEWER, channel=where, message=suggestion, value=add["value"])
+    bot.settle()
+    [updated] = [c for c in fake_slack.calls_to("chat.update") if "as a paraphrase of" in c.get("text", "")]
+    assert (updated["channel"], updated["ts"]) == (where, suggestion["ts"])
+    assert bot.stores.verified.all()[0].questions == [QUESTION, OFFERED_PARAPHRASE]
+    assert bot.stores.audit.export()[-1].action == "paraphrase"
+
+    ask_and_wait(bot, fake_slack, OFFERED_PARAPHRASE, user=CAROL)
+    served = posted_text(fake_slack.calls_to("chat.postMessage")[-1])
+    assert VERIFIED_TEXT in served and "Verified by" in served

@@ -1,5 +1,5 @@
 """The review loop's interactivity: 👎 reason buttons and modal, review-card buttons, the
-"Write the correct answer" modal. The listeners ack, open a modal when a trigger id must be used
+"Write the correct answer" modal, an asker's "It answers my question" and a reviewer's "Add as a paraphrase". The listeners ack, open a modal when a trigger id must be used
 within 3 s, and queue the rest (logic in `bot.slack.review`, run as jobs)."""
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ def register(app: App, deps: SlackDeps) -> None:
     def card_button(ack: Ack, body: dict, action: dict) -> None:
         ack()
         deps.jobs.submit(deps, ids.JOB_CARD_ACTION, {"body": body, "action": action})
+
+    @app.action(ids.RELATED_CONFIRM)
+    def related_confirm(ack: Ack, body: dict, action: dict) -> None:
+        ack()
+        deps.jobs.submit(deps, ids.JOB_RELATED_CONFIRM, {"body": body, "action": action})
+
+    @app.action(ids.PARAPHRASE_ACCEPT)
+    def paraphrase_accept(ack: Ack, body: dict, action: dict) -> None:
+        ack()
+        deps.jobs.submit(deps, ids.JOB_PARAPHRASE_ACCEPT, {"body": body, "action": action})
 
     @app.action(ids.REVIEW_WRITE)
     def write_button(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
