@@ -36,6 +36,15 @@ def test_row_whose_key_names_the_thing_asked_leads(service):
     assert result.answer.startswith("> Expense: Books and e-books")
 
 
+def test_a_small_table_is_quoted_whole_when_the_question_names_none_of_its_rows(service):
+    """ "how much notice" depends on the length of service: every row, in the document's order; with the length
+    of service asked, only its row (the others were padding)."""
+    rows = [ln for ln in service.ask("if I quit how much notice do i have to give").answer.splitlines() if "Notice period:" in ln]
+    assert [r.split("Notice period: ")[1].split(" [")[0] for r in rows] == ["1 week", "4 weeks", "6 weeks", "8 weeks"]
+    named = service.ask("What is my notice period if I've been here 3 years?").answer
+    assert "Notice period: 6 weeks" in named and "8 weeks" not in named and "4 weeks" not in named
+
+
 def test_general_rule_leads_when_no_special_case_is_asked(service):
     """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
     assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")

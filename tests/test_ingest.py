@@ -259,14 +259,15 @@ def test_interrupted_ingest_never_leaves_a_large_document_half_indexed(tmp_path,
     assert len(texts) == 600 and all("(v1)" in t for t in texts), "the old version stays whole until the new one is"
 
 
-def _pdf(path: Path, title: str, blocks: list[tuple[str, object]]) -> None:
+def _pdf(path: Path, title: str, blocks: list[tuple[str, object]], cover: str | None = None) -> None:
+    """A PDF with `title` in its metadata and `cover` (default: the title) set large on its first line."""
     from fpdf import FPDF
 
     pdf = FPDF(format="Letter")
     pdf.set_title(title)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 10, cover or title, new_x="LMARGIN", new_y="NEXT")
     for kind, value in blocks:
         if kind == "h":
             pdf.set_font("Helvetica", "B", 14)
@@ -316,7 +317,7 @@ def test_pdf_headings_are_found_by_font_size_and_a_numbered_body_line_is_not_one
         ("h", "Dress Code"),
         ("p", "Business casual attire is expected at client meetings."),
     ]
-    _pdf(folder / "handbook.pdf", "Staff Handbook", blocks)
+    _pdf(folder / "handbook.pdf", "Northwind HR: Staff Handbook", blocks, cover="Staff Handbook")  # cover: part of the title
     settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, pii_enabled=False)
     Ingestor(settings, embeddings=model).ingest_folder()
     sections = {m["section"] for _, m in _chunks(settings, model, doc_id="handbook.pdf")}

@@ -122,10 +122,16 @@ def type_bonus(question: str, unit: str) -> float:
     """0..1: how well the unit holds the kind of fact the question asks for (the leading kind counts most)."""
     kinds = asked_kinds(question)
     bonus = sum(weight for kind, weight in zip(kinds, (0.6, 0.4)) if carries(kind, unit))
-    amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
-    if (amounts and _in_range(amounts, unit)) or _in_span(question, unit):
+    if in_its_range(question, unit):
         bonus += 1.0
     return min(bonus, 1.0)
+
+
+def in_its_range(question: str, unit: str) -> bool:
+    """Whether an amount or a length of service in the question falls in the unit's range ("$100,000 purchase"
+    in "$50,000.01 to $250,000", "after 3 years" in "2 years to less than 5 years")."""
+    amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
+    return bool(amounts and _in_range(amounts, unit)) or _in_span(question, unit)
 
 
 def _in_range(amounts: list[float], unit: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.answer_type import carries, type_bonus, wanted_kind
+from bot.answer.answer_type import carries, in_its_range, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import content_terms, coverage, negated, un_forms
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
@@ -134,10 +134,13 @@ class ExtractiveAnswerer:
                 break
             if any(cand.unit.text in c.unit.text or c.unit.text in cand.unit.text for c in chosen):
                 continue
-            if chosen and _padding(chosen[0], cand, best):
+            if chosen and _padding(question, chosen[0], cand, best):
                 continue
+            if chosen and cand.unit.kind == "sentence" and cand.unit.text.endswith(":"):
+                continue  # a sentence introducing a table says something only before it
             chosen.append(cand)
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
+        chosen = _whole_table(question, content_terms(expand_query(question, self.synonyms)), chosen, scored)
         draft = _compose(chosen, _context(question, chosen[0]))
         if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
             lead = chosen[0]
@@ -223,6 +226,30 @@ def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best:
     return [chosen[0], extra, *chosen[1 : limit - 1]]
 
 
+WHOLE_TABLE_ROWS = 8  # a table this small is quoted whole when the question names none of its rows
+
+
+def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
+    """All rows of the leading table, in the document's order, when the question names no row of it ("how much
+    notice do I have to give?" is answered by every length of service, not the first one): no row has a question
+    word in its own cells ("salary data" names the Confidential row by its examples) and no amount or length of
+    service in the question falls in a row's range. The quotes from elsewhere follow."""
+    # the table's row, leading or right after the sentence introducing it ("…the following notice periods apply:")
+    at = 1 if len(chosen) > 1 and chosen[0].unit.text.endswith(":") else 0
+    lead = chosen[at]
+    if lead.unit.kind != "row" or "\n" not in lead.unit.text:
+        return chosen
+    header = lead.unit.text.split("\n", 1)[0]
+    rows = [c for c in scored if c.hit is lead.hit and c.unit.kind == "row" and c.unit.text.split("\n", 1)[0] == header]
+    if not 2 <= len(rows) <= WHOLE_TABLE_ROWS:
+        return chosen
+    if any(q_terms & content_terms(_row_cells(r.unit.text)) or in_its_range(question, r.unit.text) for r in rows):
+        return chosen
+    body = lead.hit.doc.page_content
+    rows.sort(key=lambda r: body.find(r.unit.text.rsplit("\n", 1)[-1]))
+    return chosen[:at] + rows + [c for c in chosen[at:] if c not in rows]
+
+
 _TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
 
 
@@ -275,14 +302,23 @@ _DEFAULT_ROW = re.compile(r"\s*(other|all other|any other|default|everyone else|
 
 
 def _row_key(row: str) -> str:
-    return row.splitlines()[-1].strip().strip("|").split("|")[0].strip()
+    return _row_cells(row).split("|")[0].strip()
 
 
-def _padding(top: _Scored, cand: _Scored, best: float) -> bool:
-    """A further quote that would only pad the answer: another row of the table whose matching row leads,
-    or a quote from another document that scores clearly below the best."""
-    if top.row > 0 and cand.unit.kind == "row" and cand.row == 0:
-        return True
+def _row_cells(row: str) -> str:
+    """A row unit's own line (without the header it is quoted with)."""
+    return row.splitlines()[-1].strip().strip("|")
+
+
+def _padding(question: str, top: _Scored, cand: _Scored, best: float) -> bool:
+    """A further quote that would only pad the answer: another row of the table whose matching row leads (by
+    its key, or by the amount or length of service asked), or a quote from another document that scores
+    clearly below the best."""
+    if cand.unit.kind == "row" and top.unit.kind == "row":
+        if in_its_range(question, top.unit.text) and not in_its_range(question, cand.unit.text):
+            return True  # the range asked about outranks a key word ("years" is in most keys of a service table)
+        if top.row > 0 and cand.row == 0:
+            return True
     other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
     return other_doc and cand.score < 0.9 * best
 

@@ -10,7 +10,6 @@ import time
 
 import typer
 from rich.markup import escape
-from rich.padding import Padding
 from rich.prompt import Prompt
 
 from bot.cli.app import app
@@ -87,6 +86,8 @@ def print_answer(outcome: Outcome) -> None:
     result = outcome.result
     style = "yellow" if result.abstained else "green"
     console.print(f"[{style}]policybot[/{style}] ", escape(result.answer))
+    if result.verified_by:
+        console.print(f"  [green]✅ Verified by {escape(result.verified_by)} on {result.verified_on}[/green]")
     if outcome.contacts:
         console.print(f"  [magenta]If you'd like to talk to someone confidentially:[/magenta] {escape(outcome.contacts)}")
     for s in result.sources:
@@ -103,7 +104,8 @@ def print_answer(outcome: Outcome) -> None:
             f"  [green]✅ {escape(related.verified_by)} verified the answer to a similar question[/green] "
             f"“{escape(related.question)}” on {related.verified_on}:"
         )
-        console.print(Padding(escape(related.answer), (0, 0, 0, 4)), style="dim")
+        for line in related.answer.splitlines():
+            console.print(f"    [dim]{escape(line)}[/dim]")
     if result.kind in {"answer", "abstain"}:
         ms = result.timings_ms.get("total", 0)
         console.print(f"  [dim]confidence {result.confidence:.2f} · {result.answerer} · {ms:.0f} ms[/dim]")

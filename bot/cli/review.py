@@ -138,7 +138,7 @@ def verify(
 
 @review_app.command()
 def paraphrases(
-    add: Annotated[str, typer.Option(help="Add this suggestion (VERIFIED_ID|KEY, as listed) as a paraphrase.")] = "",
+    add: Annotated[str | None, typer.Option(help="Add this suggestion (VERIFIED_ID|KEY, as listed) as a paraphrase.")] = None,
     reviewer: ReviewerOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
@@ -146,11 +146,19 @@ def paraphrases(
     from bot.review.paraphrases import accept, suggestion_key
 
     with open_stores() as stores:
-        if add:
-            answer_id, _, key = add.partition("|")
-            done = accept(stores, answer_id, key, reviewer=_who(reviewer), where=WHERE)
+        if add is not None:
+            answer_id, bar, key = add.partition("|")
+            verified = stores.verified.get(answer_id) if answer_id else None
+            problem = (
+                f"--add {add!r}: expected VERIFIED_ID|KEY as `policybot review paraphrases` lists it"
+                if not (answer_id and bar and key)
+                else f"--add: no verified answer {answer_id!r}"
+                if verified is None
+                else f"--add: verified answer {answer_id} has no suggestion {key!r} (already added, or never suggested)"
+            )
+            done = accept(stores, answer_id, key, reviewer=_who(reviewer), where=WHERE) if verified else None
             if done is None:
-                err_console.print(f"error: no suggestion {add!r} (see `policybot review paraphrases`)", markup=False)
+                err_console.print(f"error: {problem}", markup=False)
                 raise typer.Exit(2)
             console.print(f"added “{escape(done[1])}” to verified answer {answer_id}")
             return
@@ -173,7 +181,7 @@ def export(path: Path) -> None:
     """Write every verified answer to a YAML file (to keep them in git)."""
     with open_stores() as stores:
         count = export_verified(stores.verified, path)
-    console.print(f"{count} verified answers written to {path}")
+    console.print(f"{_answers(count)} written to {path}")
 
 
 @review_app.command("import")
@@ -185,7 +193,7 @@ def import_(path: Path) -> None:
         except ConfigFileError as exc:
             err_console.print(f"error: {exc}", markup=False)
             raise typer.Exit(2) from None
-    console.print(f"{count} verified answers imported from {path}")
+    console.print(f"{_answers(count)} imported from {path}")
 
 
 def _act(ref: str, action: Action, reviewer: str, note: str) -> None:
@@ -215,6 +223,10 @@ def _refresh(stores: Stores, ref: str) -> None:
 
     desk = IngestDesk(stores, ChannelPolicies.from_settings(settings), settings)
     refresh_card(desk, web_client(settings, settings.slack_bot_token), ref)
+
+
+def _answers(count: int) -> str:
+    return f"{count} verified answer{'s' * (count != 1)}"
 
 
 def _who(reviewer: str) -> str:

@@ -69,7 +69,10 @@ def _sections(segments: list[tuple[int | None, str]], title: str) -> Iterator[tu
 
 def _path_text(path: list[tuple[int, str]], title: str) -> str:
     names = [name for _, name in path]
-    if names and names[0].strip().lower() == title.strip().lower():
+    # a top-level heading that is the document's title, or part of it, is not a section: "Policy and Procedure
+    # Template" set on a PDF's cover under the title "HR Guide: Policy and Procedure Template"
+    first, whole = (names[0].strip().lower(), title.strip().lower()) if names else ("", "")
+    if first and whole and (first == whole or (path[0][0] == 1 and (first in whole or whole in first))):
         names = names[1:]
     return SECTION_SEP.join(names)
 

@@ -72,8 +72,12 @@ def test_suggested_paraphrases_are_listed_and_added(cli: CliRunner, stores: Stor
     listed = run(cli, "review", "paraphrases")
     key = listed.split()[0]
     assert key.startswith(verified.id + "|") and "How much holiday do I get annually?" in listed
-    assert "no suggestion" in run(cli, "review", "paraphrases", "--add", verified.id + "|nope", code=2)
+    assert "has no suggestion 'nope'" in run(cli, "review", "paraphrases", "--add", verified.id + "|nope", code=2)
+    assert "expected VERIFIED_ID|KEY" in run(cli, "review", "paraphrases", "--add", "", code=2)
+    assert "expected VERIFIED_ID|KEY" in run(cli, "review", "paraphrases", "--add", verified.id, code=2)
+    assert "no verified answer 'nope'" in run(cli, "review", "paraphrases", "--add", "nope|" + key.split("|")[1], code=2)
     run(cli, "review", "paraphrases", "--add", key, "--reviewer", "alice")
+    assert "already added" in run(cli, "review", "paraphrases", "--add", key, code=2)
     [added] = stores.verified.all()
     assert added.questions == [item.question, "How much holiday do I get annually?"] and added.suggested == []
     assert (stores.audit.export()[-1].user, stores.audit.export()[-1].action) == ("alice", "paraphrase")
