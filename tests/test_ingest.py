@@ -108,6 +108,26 @@ def test_html_docx_and_plain_documents(kb, model):
     assert plain[0][1]["audience"] == ["everyone"]
 
 
+def test_a_sentence_introducing_a_list_starts_a_chunk_rather_than_be_cut_from_its_items():
+    from bot.ingest.chunking import chunk_document
+
+    words = lambda text: len(text.split())  # noqa: E731 - a token counter in words: easy to reason about
+    filler = "Vacation is booked in the HR system and approved by your manager before it is taken."
+    text = "## Vacation\n\n" + "\n\n".join(
+        [
+            filler,
+            filler,
+            "Each employee takes vacation per the following:",
+            "- after one year: 10 days;",
+            "- after five years: 15 days.",
+        ]
+    )
+    chunks = chunk_document([(None, text)], {"title": "Handbook", "doc_id": "h.md"}, count_tokens=words, max_tokens=48)
+    bodies = [c.page_content.split("\n", 1)[1] for c in chunks]
+    assert len(bodies) == 2 and bodies[1].startswith("Each employee takes vacation per the following:")
+    assert "after five years: 15 days." in bodies[1], bodies
+
+
 def test_chunks_fit_the_model_window(kb, model):
     from bot.retrieval.embeddings import MAX_SEQ_TOKENS, token_counter
 

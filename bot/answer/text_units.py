@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.chunks import LIST_ITEM
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-# list items: "- ", "• ", "● " (PDF bullets), "1. ", "2) ", "A. ", "b) "
-_ITEM = re.compile(r"^\s*([-*•●○■▪◦‣–]|\d+[.)]|[A-Za-z][.)])\s+")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
 # a lead-in that ends with a full stop: "…prohibits its employees from the following activities …, while driving."
 _FOLLOWING = re.compile(r"\b(the following|as follows)\b", re.IGNORECASE)
@@ -39,7 +39,7 @@ def split_units(body: str) -> list[Unit]:
             units.extend(_table_rows(table))
             continue
         if line:
-            kind = "item" if _ITEM.match(line) else "sentence"
+            kind = "item" if LIST_ITEM.match(line) else "sentence"
             sentences = [line] if kind == "item" and len(line.split()) <= ITEM_WHOLE_WORDS else _sentences(line)
             following = kind == "sentence" and bool(sentences) and bool(_FOLLOWING.search(sentences[-1]))
             items = _following_items(lines, i + 1) if sentences and (line.endswith(":") or following) else []
@@ -73,7 +73,7 @@ def _following_items(lines: list[str], start: int, limit: int = 8) -> list[str]:
     for line in lines[start:]:
         if not items and not line.strip():
             continue  # a blank line between the lead-in and its list
-        if not _ITEM.match(line) or len(items) >= limit:
+        if not LIST_ITEM.match(line) or len(items) >= limit:
             break
         items.append(line.strip())
     return items

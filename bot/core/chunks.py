@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+# a list item's line: "- ", "• ", "● " (PDF bullets), "1. ", "2) ", "A. ", "b) "
+LIST_ITEM = re.compile(r"^\s*([-*•●○■▪◦‣–]|\d+[.)]|[A-Za-z][.)])\s+")
 
 
 def chunk_body(chunk_text: str) -> str:

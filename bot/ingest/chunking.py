@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
+from bot.core.chunks import LIST_ITEM
+
 TokenCounter = Callable[[str], int]
 SECTION_SEP = " › "
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -84,7 +86,7 @@ def _blocks(text: str) -> list[_Block]:
         return [_Block(text, is_table=True)]
     out: list[_Block] = []
     for line in lines:
-        starts_item = re.match(r"^\s*([-*•]|\d+[.)])\s+", line) is not None
+        starts_item = re.match(r"^\s*([-*•]|\d+[.)])\s+", line) is not None  # Markdown's own markers
         if out and not starts_item and not out[-1].is_table:
             out[-1].text += " " + line.strip()
         else:
@@ -93,10 +95,16 @@ def _blocks(text: str) -> list[_Block]:
 
 
 def _pack(blocks: list[_Block], budget: int, count_tokens: TokenCounter) -> Iterator[str]:
-    """Greedy packing of consecutive blocks; oversized blocks are split first."""
+    """Greedy packing of consecutive blocks; oversized blocks are split first. A sentence introducing a list or
+    a table ("…per the following:") starts a new chunk rather than be cut from what it introduces, when the
+    two fit one chunk together."""
     parts: list[str] = []
     used = 0
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        group = _introduced_tokens(blocks, i, count_tokens)
+        if parts and group and used + group > budget >= group:
+            yield "\n".join(parts)
+            parts, used = [], 0
         for piece in _fit(block, budget, count_tokens):
             n = count_tokens(piece)
             if parts and used + n > budget:
@@ -106,6 +114,22 @@ def _pack(blocks: list[_Block], budget: int, count_tokens: TokenCounter) -> Iter
             used += n
     if parts:
         yield "\n".join(parts)
+
+
+def _introduced_tokens(blocks: list[_Block], i: int, count_tokens: TokenCounter) -> int:
+    """Tokens of block `i` with the list items or the table it introduces (0: it introduces none)."""
+    block = blocks[i]
+    if block.is_table or not block.text.rstrip().endswith(":"):
+        return 0
+    following = []
+    for nxt in blocks[i + 1 :]:
+        if nxt.is_table:
+            following.append(nxt)
+            break
+        if not LIST_ITEM.match(nxt.text):
+            break
+        following.append(nxt)
+    return count_tokens("\n".join(b.text for b in [block, *following])) if following else 0
 
 
 def _fit(block: _Block, budget: int, count_tokens: TokenCounter) -> list[str]:
