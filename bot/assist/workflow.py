@@ -119,6 +119,8 @@ class Assist:
             latency_ms=latency_ms if result.kind in ("answer", "abstain") else None,
             cited=[s.doc_id for s in result.sources],
             overdue=[s.doc_id for s in result.sources if s.overdue],
+            verified=result.verified_by is not None,
+            offered=result.related is not None,
         )
         self._audit(question, outcome.stored_question, outcome.decision, outcome.principals, result)
 

@@ -104,6 +104,9 @@ class Counts:
             "handoffs": self[k.HANDOFF],
             "handoff_rate": _round(self.handoff_rate),
             "verified_hits": self[k.VERIFIED],
+            "verified_offered": self[k.OFFERED],
+            "verified_offers_opened": self[k.OFFER_OPENED],
+            "paraphrases_added": self[k.PARAPHRASE_ADDED],
             "latency_p50_ms": _round(self.latency_ms(0.5), 0),
             "latency_p95_ms": _round(self.latency_ms(0.95), 0),
             "reviews_opened": self[k.REVIEW_OPENED],
@@ -153,11 +156,13 @@ class KpiReport:
             day_sum: Counter[str] = Counter()
             for name, n in fields.items():
                 metric, channel, variant = name.split(k.SEP, 2)
-                if channel == k.ALL and variant == k.ALL:  # day-level document counts
-                    kind, _, doc = metric.partition(":")
+                kind, _, doc = metric.partition(":")
+                if channel == k.ALL and variant == k.ALL and kind in docs:  # day-level document counts
                     docs[kind][doc] += n
                     continue
                 day_sum[metric] += n
+                if channel == k.ALL and variant == k.ALL:
+                    continue  # a day-level count of no channel or variant (paraphrases added)
                 by_channel[channel][metric] += n
                 by_variant[variant][metric] += n
             daily[day] = day_sum

@@ -10,8 +10,10 @@ on (a rewording of it too). Our own code: it is the review loop itself, not a ge
 from __future__ import annotations
 
 import hashlib
+import time
 
 from bot.store.audit import AuditEntry
+from bot.store.kpis import PARAPHRASE_ADDED
 from bot.store.stores import Stores
 from bot.store.verified import VerifiedAnswer
 
@@ -45,6 +47,7 @@ def accept(stores: Stores, answer_id: str, key: str, *, reviewer: str, where: st
         update={"questions": [*answer.questions, question], "suggested": [q for q in answer.suggested if q != question]}
     )
     stores.verified.save(updated)
+    stores.kpis.record(PARAPHRASE_ADDED, at=time.time())
     stores.audit.record(
         AuditEntry(
             user=reviewer,

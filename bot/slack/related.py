@@ -11,6 +11,8 @@ a reviewer's "Add as a paraphrase" makes it one of the verified answer's questio
 
 from __future__ import annotations
 
+import time
+
 from slack_sdk import WebClient
 
 from bot.review.paraphrases import accept, suggest, suggestion_key
@@ -20,6 +22,7 @@ from bot.slack.deps import AnswerDeps
 from bot.slack.review import reviewer_refused
 from bot.slack.review_blocks import paraphrase_added, suggestion_message
 from bot.slack.sources import clicker_principals
+from bot.store.kpis import OFFER_OPENED
 from bot.store.verified import VerifiedAnswer
 
 ASKERS_ONLY = "Only the person who asked can say it answers their question."
@@ -40,6 +43,7 @@ def related_button(
     else:
         confirm = record.ref if user == record.user else None
         message = verified_message(offered.result(offered.questions[0], 1.0), confirm=confirm)
+        deps.stores.kpis.record(OFFER_OPENED, at=time.time(), channel=record.channel, variant=record.variant)
     client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
 
 

@@ -35,7 +35,9 @@ RESOLVE_BUCKETS_H: tuple[float, ...] = (1, 2, 4, 8, 24, 48, 72, 120, 168, 336, 7
 # `questions`; `abstain` counts every abstention whatever its visibility (a private answer can abstain).
 QUESTIONS, ABSTAIN, UP, DOWN, HANDOFF = "questions", "abstain", "up", "down", "handoff"
 REVIEW_OPENED, REVIEW_RESOLVED = "review_opened", "review_resolved"
-VERIFIED = "verified"  # issue 10 (verified answers) will count its hits here; nothing writes it yet
+VERIFIED = "verified"  # answers served from a reviewer's verified answer
+OFFERED, OFFER_OPENED = "verified_offered", "verified_offer_opened"  # offered beside an answer; its button pressed
+PARAPHRASE_ADDED = "paraphrase_added"  # an asker's wording a reviewer added to a verified answer (day-level)
 LATENCY, RESOLVE, CITED, OVERDUE = "lat", "resolve", "cited", "overdue"  # prefixes: lat:3, cited:doc-id
 
 
@@ -77,10 +79,14 @@ class KpiStore:
         latency_ms: float | None,
         cited: Iterable[str] = (),
         overdue: Iterable[str] = (),
+        verified: bool = False,
+        offered: bool = False,
     ) -> None:
-        """Count one question with its decision, latency and cited document ids (answer time `at`)."""
+        """Count one question with its decision, latency and cited document ids (answer time `at`); `verified`: served
+        from a verified answer; `offered`: a verified answer to a similar question was offered beside it."""
         key = self.key(day_of(at))
         metrics = [QUESTIONS, decision] + ([ABSTAIN] if abstained else [])
+        metrics += ([VERIFIED] if verified else []) + ([OFFERED] if offered else [])
         if latency_ms is not None:
             metrics.append(f"{LATENCY}:{bucket(latency_ms, LATENCY_BUCKETS_MS)}")
         for metric in metrics:
@@ -96,6 +102,13 @@ class KpiStore:
         """`answer(...)` in its own transaction; skipped with a warning when Redis is down."""
         with self.redis.pipeline(transaction=True) as pipe:
             self.answer(pipe, **answer)  # type: ignore[arg-type]
+            pipe.execute()
+
+    @degrade(None)
+    def record(self, metric: str, *, at: float, channel: str = ALL, variant: str = ALL) -> None:
+        """Add 1 to `metric` in its own transaction; skipped with a warning when Redis is down."""
+        with self.redis.pipeline(transaction=True) as pipe:
+            self.incr(pipe, metric, at=at, channel=channel, variant=variant)
             pipe.execute()
 
     def incr(self, pipe: Pipeline, metric: str, *, at: float, channel: str, variant: str, by: int = 1) -> None:

@@ -13,6 +13,7 @@ import pytest
 from bot.answer.service import build_service
 from bot.config import Settings
 from bot.ingest.pipeline import run_ingest
+from bot.kpi.report import load_report
 from bot.slack import ids
 from bot.slack.app import web_client
 from bot.slack.review import review_after_ingest
@@ -290,6 +291,9 @@ def test_a_near_miss_is_offered_the_similar_questions_verified_answer_shown_to_t
     assert VERIFIED_TEXT in posted_text(private) and "Verified by" in posted_text(private)
     assert all(VERIFIED_TEXT not in posted_text(c) for c in fake_slack.calls_to("chat.postMessage"))
 
+    totals = load_report(bot.stores.kpis, 1).total.summary()
+    assert (totals["verified_offered"], totals["verified_offers_opened"]) == (1, 1)
+
     bot.stores.verified.save(verified.model_copy(update={"state": "suspended", "suspended_reason": "edited"}))
     bot.send.click(button["action_id"], user=OTHER, channel=CHANNEL, message=answer)
     bot.settle()
@@ -336,3 +340,5 @@ def test_an_asker_who_says_the_offered_answer_answers_them_teaches_it_their_word
     ask_and_wait(bot, fake_slack, OFFERED_PARAPHRASE, user=CAROL)
     served = posted_text(fake_slack.calls_to("chat.postMessage")[-1])
     assert VERIFIED_TEXT in served and "Verified by" in served
+    totals = load_report(bot.stores.kpis, 1).total.summary()
+    assert (totals["verified_hits"], totals["verified_offered"], totals["paraphrases_added"]) == (1, 1, 1)
