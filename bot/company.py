@@ -10,6 +10,7 @@ process with one line naming the file and key (`bot.yaml_config.ConfigFileError`
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from pathlib import Path
@@ -79,6 +80,12 @@ _cache: dict[tuple[str, float], CompanyProfile] = {}
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=16)
+def _warn_missing(path: Path | None) -> None:
+    """Once per path and process: every component loads the profile."""
+    log.warning("no company profile at %s: using the generic defaults (%s)", path, DEFAULTS.name)
+
+
 def load_company(path: Path | None) -> CompanyProfile:
     """The defaults overlaid with the profile at `path` (cached per file and modification time).
 
@@ -86,7 +93,7 @@ def load_company(path: Path | None) -> CompanyProfile:
     file exists but is not valid YAML or not a valid profile.
     """
     if path is None or not path.exists():
-        log.warning("no company profile at %s: using the generic defaults (%s)", path, DEFAULTS.name)
+        _warn_missing(path)
         return _load(DEFAULTS, None)
     return _load(DEFAULTS, path)
 

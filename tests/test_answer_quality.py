@@ -256,7 +256,8 @@ def test_pdf_lists_and_headings_are_split_into_the_right_units():
         "Procedures:\n"
         "1. Applications are reviewed by the supervisor. The supervisor will conduct interviews. "
         "A second individual may participate in the interview.\n"
-        "2. References are checked."
+        "2. References are checked.\n"
+        "Each employee takes vacation per the following:"
     )
     units = split_units(body)
     lead = next(u for u in units if u.kind == "lead")
@@ -268,6 +269,7 @@ def test_pdf_lists_and_headings_are_split_into_the_right_units():
         "Solicitation on Foundation property",
         "CODE OF ETHICS:",
         "Does your Foundation permit solicitation on your property?",
+        "Each employee takes vacation per the following:",  # its list is in the next chunk: says nothing alone
     }
     bullet = next(u for u in units if "illegal drugs" in u.text)
     assert bullet.kind == "item" and not not_an_answer(bullet)

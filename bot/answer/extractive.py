@@ -20,7 +20,7 @@ from bot.answer.answer_type import carries, in_its_range, type_bonus, wanted_kin
 from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import content_terms, coverage, negated, un_forms
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
-from bot.answer.text_units import Unit, bare_label, split_units
+from bot.answer.text_units import Unit, split_units
 from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
 from bot.retrieval.synonyms import expand_query
@@ -128,19 +128,20 @@ class ExtractiveAnswerer:
         if not scored:
             return Draft("")
         best = scored[0].score
+        q_terms = content_terms(expand_query(question, self.synonyms))
         chosen: list[_Scored] = []
         for cand in scored:
             if len(chosen) >= self.max_quotes or cand.score < best * self.relative_cutoff:
                 break
             if any(cand.unit.text in c.unit.text or c.unit.text in cand.unit.text for c in chosen):
                 continue
-            if chosen and _padding(question, chosen[0], cand, best):
+            if chosen and _padding(question, q_terms, chosen[0], cand, best):
                 continue
             if chosen and cand.unit.kind == "sentence" and cand.unit.text.endswith(":"):
                 continue  # a sentence introducing a table says something only before it
             chosen.append(cand)
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
-        chosen = _whole_table(question, content_terms(expand_query(question, self.synonyms)), chosen, scored)
+        chosen = _whole_table(question, q_terms, chosen, scored)
         draft = _compose(chosen, _context(question, chosen[0]))
         if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
             lead = chosen[0]
@@ -263,8 +264,10 @@ def not_an_answer(unit: Unit) -> bool:
     if text.endswith("?"):
         return True
     words = text.split()
-    if unit.kind == "sentence" and bare_label(text):
-        return True  # a label whose list or paragraph is elsewhere ("CODE OF ETHICS:", "Procedures:")
+    if unit.kind == "sentence" and text.endswith(":"):
+        # a label or lead-in whose list or table is not in this chunk ("CODE OF ETHICS:", "…per the following:"):
+        # with its list it is a "lead" unit
+        return True
     if text.endswith((".", ":", ";", "!")):
         return False
     return len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words))
@@ -310,14 +313,17 @@ def _row_cells(row: str) -> str:
     return row.splitlines()[-1].strip().strip("|")
 
 
-def _padding(question: str, top: _Scored, cand: _Scored, best: float) -> bool:
+def _padding(question: str, q_terms: frozenset[str], top: _Scored, cand: _Scored, best: float) -> bool:
     """A further quote that would only pad the answer: another row of the table whose matching row leads (by
-    its key, or by the amount or length of service asked), or a quote from another document that scores
-    clearly below the best."""
+    its key, by the amount or length of service asked, or by a question word in its own cells that this row
+    lacks: "salary data" is among the Confidential row's examples), or a quote from another document that
+    scores clearly below the best."""
     if cand.unit.kind == "row" and top.unit.kind == "row":
         if in_its_range(question, top.unit.text) and not in_its_range(question, cand.unit.text):
             return True  # the range asked about outranks a key word ("years" is in most keys of a service table)
         if top.row > 0 and cand.row == 0:
+            return True
+        if q_terms & content_terms(_row_cells(top.unit.text)) - content_terms(_row_cells(cand.unit.text)):
             return True
     other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
     return other_doc and cand.score < 0.9 * best

@@ -37,6 +37,12 @@ def report(
         return
     console.print(kpi_table(f"Last {days} days", {"all": kpis.total, **kpis.by_channel}, "channel"))
     console.print(kpi_table("By variant", kpis.by_variant, "variant"))
+    t = kpis.total.summary()
+    console.print(
+        f"Verified answers: {t['verified_hits']} served · {t['verified_offered']} offered beside an answer "
+        f"({t['verified_offers_opened']} opened) · {t['paraphrases_added']} askers' wordings added as paraphrases",
+        markup=False,
+    )
     cited = Table("most cited policy", "answers", "overdue citations", title="Policies")
     for doc, n in kpis.cited.most_common(10):
         cited.add_row(escape(doc), str(n), str(kpis.overdue.get(doc, 0)))

@@ -115,8 +115,9 @@ def test_report_cli_prints_and_writes_json(stores: Stores, cli_settings: None) -
     for i in range(4):
         rec = seed_answer(stores, f"4.{i}")
         stores.kpis.record_answer(
-            at=time.time(), channel="C1", variant="control", decision="answered", abstained=False, latency_ms=400
-        )
+            at=time.time(), channel="C1", variant="control", decision="answered", abstained=False, latency_ms=400,
+            verified=i == 0, offered=i == 1,
+        )  # fmt: skip
         stores.feedback.vote(rec.channel, rec.ts, "V1", 1 if i else -1)
     result = CliRunner().invoke(app, ["report", "--days", "7", "--json"])
     assert result.exit_code == 0, result.output
@@ -124,6 +125,7 @@ def test_report_cli_prints_and_writes_json(stores: Stores, cli_settings: None) -
     assert data["total"]["questions"] == 4 and data["total"]["helpful_rate"] == 0.75
     table = CliRunner().invoke(app, ["report", "--days", "7"])
     assert table.exit_code == 0 and "75%" in table.output and "C1" in table.output
+    assert "Verified answers: 1 served · 1 offered beside an answer (0 opened)" in " ".join(table.output.split())
 
 
 def test_from_days_of_an_empty_window_has_no_rates() -> None:
