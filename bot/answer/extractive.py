@@ -316,15 +316,17 @@ def _row_cells(row: str) -> str:
 def _padding(question: str, q_terms: frozenset[str], top: _Scored, cand: _Scored, best: float) -> bool:
     """A further quote that would only pad the answer: another row of the table whose matching row leads (by
     its key, by the amount or length of service asked, or by a question word in its own cells that this row
-    lacks: "salary data" is among the Confidential row's examples), or a quote from another document that
-    scores clearly below the best."""
+    lacks, this row naming none the leading one lacks: "salary data" is among the Confidential row's examples),
+    or a quote from another document that scores clearly below the best."""
     if cand.unit.kind == "row" and top.unit.kind == "row":
         if in_its_range(question, top.unit.text) and not in_its_range(question, cand.unit.text):
             return True  # the range asked about outranks a key word ("years" is in most keys of a service table)
         if top.row > 0 and cand.row == 0:
             return True
-        if q_terms & content_terms(_row_cells(top.unit.text)) - content_terms(_row_cells(cand.unit.text)):
-            return True
+        top_named = q_terms & content_terms(_row_cells(top.unit.text))
+        cand_named = q_terms & content_terms(_row_cells(cand.unit.text))
+        if top_named - cand_named and not cand_named - top_named:
+            return True  # and a row naming something else the question asks ("…and in Tokyo?") is no padding
     other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
     return other_doc and cand.score < 0.9 * best
 
