@@ -37,9 +37,6 @@ _ROLE_SUBJECT = re.compile(
     r"^(?:all |the )?(managers|directors|contractors|interns|interviewees|executives|approvers|reviewers|investigators)\b",
     re.IGNORECASE,
 )
-# Question words in the unit's own section heading count as words of the unit. Golden set, in one run: must-contain
-# 0.887 -> 0.902 (casual 0.819 -> 0.855), abstention on uncovered questions unchanged (0.757); a bonus for the
-# whole section instead lost 0.054 of abstention (a heading lends every clause under it its topic).
 
 
 def _own_heading(hit: Hit) -> str:
@@ -123,12 +120,14 @@ class ExtractiveAnswerer:
     def draft(self, request: DraftRequest) -> Draft:
         """The best-scoring units of the top chunks for the search query, quoted with [n] markers."""
         question = request.query
-        scored = self._score(question, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32))
+        q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
+        scored = self._score(
+            question, q_terms, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32)
+        )
         scored = _rescored(question, scored, request.scorer)
         if not scored:
             return Draft("")
         best = scored[0].score
-        q_terms = content_terms(expand_query(question, self.synonyms))
         chosen: list[_Scored] = []
         for cand in scored:
             if len(chosen) >= self.max_quotes or cand.score < best * self.relative_cutoff:
@@ -137,8 +136,6 @@ class ExtractiveAnswerer:
                 continue
             if chosen and _padding(question, q_terms, chosen[0], cand, best):
                 continue
-            if chosen and cand.unit.kind == "sentence" and cand.unit.text.endswith(":"):
-                continue  # a sentence introducing a table says something only before it
             chosen.append(cand)
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
         chosen = _whole_table(question, q_terms, chosen, scored)
@@ -150,8 +147,7 @@ class ExtractiveAnswerer:
             )
         return draft
 
-    def _score(self, question: str, hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
-        q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
+    def _score(self, question: str, q_terms: frozenset[str], hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
         units = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
@@ -172,8 +168,9 @@ class ExtractiveAnswerer:
             role = _ROLE_SUBJECT.match(unit.text)
             if role and not content_terms(role.group(1)) & q_terms:
                 special += 0.07
-            # a clause is read under its heading: "what do I bring on my first day" is answered by "Bring a photo
-            # ID…" under "2. Your first day"
+            # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
+            # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
+            # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
             covered = coverage(q_terms, f"{unit.text} {_own_heading(hit)}")
             score = 0.5 * float(sim) + 0.3 * covered + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble + special
@@ -235,9 +232,7 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
     notice do I have to give?" is answered by every length of service, not the first one): no row has a question
     word in its own cells ("salary data" names the Confidential row by its examples) and no amount or length of
     service in the question falls in a row's range. The quotes from elsewhere follow."""
-    # the table's row, leading or right after the sentence introducing it ("…the following notice periods apply:")
-    at = 1 if len(chosen) > 1 and chosen[0].unit.text.endswith(":") else 0
-    lead = chosen[at]
+    lead = chosen[0]
     if lead.unit.kind != "row" or "\n" not in lead.unit.text:
         return chosen
     header = lead.unit.text.split("\n", 1)[0]
@@ -248,7 +243,7 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
         return chosen
     body = lead.hit.doc.page_content
     rows.sort(key=lambda r: body.find(r.unit.text.rsplit("\n", 1)[-1]))
-    return chosen[:at] + rows + [c for c in chosen[at:] if c not in rows]
+    return rows + [c for c in chosen if c not in rows]
 
 
 _TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
@@ -257,7 +252,8 @@ _TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|b
 def not_an_answer(unit: Unit) -> bool:
     """A unit that cannot answer a question whatever its words: a question ("Does your Foundation permit
     solicitation?", from a template), a heading left unmarked in a PDF's text ("Fitness for Duty", "Solicitation
-    on Foundation property": short and unpunctuated) or a bare label ("Procedures:")."""
+    on Foundation property": short and unpunctuated) or a sentence ending with ":" whose list or table is not
+    in its chunk ("Procedures:", "…per the following:")."""
     text = unit.text.strip()
     if unit.kind in ("row", "lead"):
         return False
@@ -265,9 +261,7 @@ def not_an_answer(unit: Unit) -> bool:
         return True
     words = text.split()
     if unit.kind == "sentence" and text.endswith(":"):
-        # a label or lead-in whose list or table is not in this chunk ("CODE OF ETHICS:", "…per the following:"):
-        # with its list it is a "lead" unit
-        return True
+        return True  # with its list it would be a "lead" unit
     if text.endswith((".", ":", ";", "!")):
         return False
     return len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words))

@@ -45,7 +45,7 @@ def split_units(body: str) -> list[Unit]:
             items = _following_items(lines, i + 1) if sentences and (line.endswith(":") or following) else []
             if kind == "sentence":
                 lead = _lead_in(sentences) if items or (sentences and line.endswith(":")) else None
-            of = lead if kind == "item" and lead and not bare_label(lead) else None
+            of = lead if kind == "item" and lead and not _bare_label(lead) else None
             # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
             standalone = [s for s in sentences if not (items and s == sentences[-1])]
             units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], None]))
@@ -55,7 +55,7 @@ def split_units(body: str) -> list[Unit]:
     return units
 
 
-def bare_label(text: str) -> bool:
+def _bare_label(text: str) -> bool:
     """A label that says nothing on its own ("Procedures:", "CODE OF ETHICS:"): at most 4 words ending with ":"."""
     return text.endswith(":") and len(text.split()) <= 4
 

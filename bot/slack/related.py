@@ -26,6 +26,7 @@ from bot.store.kpis import OFFER_OPENED
 from bot.store.verified import VerifiedAnswer
 
 ASKERS_ONLY = "Only the person who asked can say it answers their question."
+ALREADY_ADDED = "That wording is no longer waiting: it was already added as a paraphrase."
 SUGGESTED = "Thanks — I've asked the policy owners to add your question to that verified answer."
 
 
@@ -85,6 +86,8 @@ def accept_paraphrase(deps: AnswerDeps, client: WebClient, body: dict, action: d
     if reviewer_refused(deps, client, user, channel, verified.sources if verified else None) or verified is None:
         return
     done = accept(deps.stores, answer_id, key, reviewer=user, where=channel)
-    if done is not None:
-        message = paraphrase_added(user, verified.questions[0], done[1])
-        client.chat_update(channel=channel, ts=body["container"]["message_ts"], text=message.text, blocks=message.blocks)
+    if done is None:  # a second click, or another reviewer was first
+        client.chat_postEphemeral(channel=channel, user=user, text=ALREADY_ADDED)
+        return
+    message = paraphrase_added(user, verified.questions[0], done[1])
+    client.chat_update(channel=channel, ts=body["container"]["message_ts"], text=message.text, blocks=message.blocks)

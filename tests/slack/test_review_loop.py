@@ -334,6 +334,9 @@ def test_an_asker_who_says_the_offered_answer_answers_them_teaches_it_their_word
     bot.settle()
     [updated] = [c for c in fake_slack.calls_to("chat.update") if "as a paraphrase of" in c.get("text", "")]
     assert (updated["channel"], updated["ts"]) == (where, suggestion["ts"])
+    bot.send.click(add["action_id"], user=REVIEWER, channel=where, message=suggestion, value=add["value"])
+    bot.settle()
+    assert any(e["user"] == REVIEWER and "already added" in e["text"] for e in fake_slack.ephemerals), "never silent"
     assert bot.stores.verified.all()[0].questions == [QUESTION, OFFERED_PARAPHRASE]
     assert bot.stores.audit.export()[-1].action == "paraphrase"
 

@@ -1,6 +1,7 @@
 """The review loop's interactivity: 👎 reason buttons and modal, review-card buttons, the
-"Write the correct answer" modal, an asker's "It answers my question" and a reviewer's "Add as a paraphrase". The listeners ack, open a modal when a trigger id must be used
-within 3 s, and queue the rest (logic in `bot.slack.review`, run as jobs)."""
+"Write the correct answer" modal, an asker's "It answers my question" and a reviewer's "Add as a
+paraphrase". The listeners ack, open a modal when a trigger id must be used within 3 s, and queue
+the rest (logic in `bot.slack.review` and `bot.slack.related`, run as jobs)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ from bot.slack.review_blocks import VERIFY_TITLE, notice_modal, reason_modal, ve
 from bot.store.reasons import OTHER
 
 EVENTS: tuple[str, ...] = ()  # interactivity only
-CARD_BUTTONS = re.compile(
-    "^(" + "|".join(re.escape(a) for a in (ids.REVIEW_RIGHT, ids.REVIEW_POLICY_UPDATE, ids.REVIEW_NOT_POLICY)) + ")$"
-)
+# buttons that act at once: action id -> the job it queues with {body, action}
+BUTTON_JOBS: dict[str, str] = {
+    ids.REVIEW_RIGHT: ids.JOB_CARD_ACTION,
+    ids.REVIEW_POLICY_UPDATE: ids.JOB_CARD_ACTION,
+    ids.REVIEW_NOT_POLICY: ids.JOB_CARD_ACTION,
+    ids.RELATED_CONFIRM: ids.JOB_RELATED_CONFIRM,
+    ids.PARAPHRASE_ACCEPT: ids.JOB_PARAPHRASE_ACCEPT,
+}
 LOOKING_UP = "Looking up the policy sections this answer can rest on…"
 
 
@@ -35,20 +41,10 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
         deps.jobs.submit(deps, ids.JOB_REASON_TEXT, {"body": body, "view": view})
 
-    @app.action(CARD_BUTTONS)
-    def card_button(ack: Ack, body: dict, action: dict) -> None:
+    @app.action(re.compile("^(" + "|".join(map(re.escape, BUTTON_JOBS)) + ")$"))
+    def act_now(ack: Ack, body: dict, action: dict) -> None:
         ack()
-        deps.jobs.submit(deps, ids.JOB_CARD_ACTION, {"body": body, "action": action})
-
-    @app.action(ids.RELATED_CONFIRM)
-    def related_confirm(ack: Ack, body: dict, action: dict) -> None:
-        ack()
-        deps.jobs.submit(deps, ids.JOB_RELATED_CONFIRM, {"body": body, "action": action})
-
-    @app.action(ids.PARAPHRASE_ACCEPT)
-    def paraphrase_accept(ack: Ack, body: dict, action: dict) -> None:
-        ack()
-        deps.jobs.submit(deps, ids.JOB_PARAPHRASE_ACCEPT, {"body": body, "action": action})
+        deps.jobs.submit(deps, BUTTON_JOBS[action["action_id"]], {"body": body, "action": action})
 
     @app.action(ids.REVIEW_WRITE)
     def write_button(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
