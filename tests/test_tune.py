@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bot.answer.calibration import CONFIDENCE_VERSION
 from bot.answer.scorer import load_scorer, promoted, scorer_root
 from bot.config import Settings
 from bot.core.overrides import AnswerOverrides
@@ -127,7 +128,8 @@ def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tm
     assert promoted(settings.data_dir) == model  # current.json names it
     calibration = json.loads((settings.data_dir / "calibration.json").read_text())
     assert (
-        calibration["confidence_version"] == "answered-v1+v001" and calibration["abstain_threshold"] == result.candidate.threshold
+        calibration["confidence_version"] == f"{CONFIDENCE_VERSION}+v001"
+        and calibration["abstain_threshold"] == result.candidate.threshold
     )
 
     # promoted: a new process (ANSWER_SCORER=auto) loads v001 and its threshold, and re-ranks quotes with it
@@ -151,7 +153,7 @@ def test_tune_trains_judges_versions_and_the_pipeline_uses_the_promoted_model(tm
         VariantSettings(answer_scorer="latest")
     # a threshold calibrated without the scorer means something else: it is not applied to the scorer's confidences
     (settings.data_dir / "calibration.json").write_text(
-        json.dumps({"abstain_threshold": 0.77, "confidence_version": "answered-v1"})
+        json.dumps({"abstain_threshold": 0.77, "confidence_version": CONFIDENCE_VERSION})
     )
     assert PolicyService(settings).abstain_threshold == result.candidate.threshold  # the threshold tune judged it at
     assert Settings(_env_file=None, answer_scorer=str(result.folder)).answer_scorer == str(result.folder)  # the version folder

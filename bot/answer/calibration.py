@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 
-CONFIDENCE_VERSION = "answered-v1"  # bump when bot/answer/confidence.py changes what a score means
+CONFIDENCE_VERSION = "answered-v2"  # bump when bot/answer/confidence.py changes what a score means
 log = logging.getLogger(__name__)
 
 

@@ -160,6 +160,51 @@ STOPWORDS = frozenset(
 )
 
 
+# Words that shape a question without naming its topic ("how many", "am I allowed to"): a paraphrase
+# swaps them freely and a quote need not contain them, so neither the verified-answer match
+# (bot/review/verified.py) nor confidence's word cover (bot/answer/confidence.py) asks for them.
+QUESTION_SHAPE = frozenset(
+    _STEMMER.stemWords(
+        [
+            "allowed",
+            "allow",
+            "need",
+            "needed",
+            "use",
+            "get",
+            "much",
+            "many",
+            "long",
+            "often",
+            "process",
+            "required",
+            "require",
+            "mandatory",
+            "must",
+            "possible",
+            "ok",
+            "okay",
+            "find",
+            "give",
+            "take",
+            "provide",
+            "want",
+            "able",
+            "permitted",
+            "permit",
+            "do",
+            "work",
+            "company",
+            "employee",
+            "employees",
+            "happen",
+            "happens",
+            "rules",
+            "rule",
+        ]
+    )
+)
+
 # "what's", "I'm", "don't", "haven't": the word before the clitic is what counts ("what", "I", "do": stop words);
 # kept whole they were content words no document contains, with the largest IDF of the question.
 _CLITIC = re.compile(r"(?:n't|['’](?:s|m|re|ve|ll|d))$")

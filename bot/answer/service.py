@@ -21,7 +21,7 @@ from bot import metrics
 from bot.answer.abstention import abstention
 from bot.answer.answerer import Answerer, AnswererContext, Draft, DraftRequest, build_answerer
 from bot.answer.calibration import calibrated_threshold
-from bot.answer.confidence import confidence, corpus_stats, evidence_of
+from bot.answer.confidence import corpus_stats, evidence_of, signals
 from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
 from bot.answer.question_text import corrector_for, model_lexicon, strip_introduction
@@ -64,6 +64,7 @@ class _State:
     query: str = ""
     result: AnswerResult | None = None
     search: SearchResult | None = None
+    topic: str = ""  # the sensitive topic a situation described in everyday words was recognised as
 
 
 class PolicyService:
@@ -94,6 +95,8 @@ class PolicyService:
         self.scorer: AnswerScorer | None = load_scorer(settings.answer_scorer, settings.data_dir, settings.embedding_threads)
         # The extractive quotes are always computed: they are the evidence confidence is judged on,
         # and the answer whenever the configured answerer declines.
+        # single words, for the question words the quotes lack (confidence's soft cover); LRU: new words keep coming
+        self.words = UnitEmbeddingCache(self.embeddings, size=20_000)
         self.extractive = ExtractiveAnswerer(
             UnitEmbeddingCache(self.embeddings),
             synonyms=self.company.synonyms,
@@ -236,7 +239,7 @@ class PolicyService:
         search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
         topic = self.sensitive.unnamed_topic(state.query, search.query_embedding)
         if topic:  # "comments about my looks" -> also "harassment": the policy's word (only these questions search twice)
-            state.query = f"{state.query} ({topic})"
+            state.query, state.topic = f"{state.query} ({topic})", topic
             query = expand_query(state.query, self.company.synonyms)
             search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
@@ -255,7 +258,10 @@ class PolicyService:
         request = DraftRequest(state.question, state.query, state.history, hits, search.query_embedding, scorer)
         quotes = self.extractive.draft(request)
         evidence = evidence_of(quotes.cited, quotes.answers, scorer.weights.confidence if scorer else 0.0)
-        conf = confidence(state.query, search, evidence, corpus_stats(self._bm25), self.company.synonyms)
+        # a recognised sensitive situation is judged as what it was recognised as: its everyday words
+        # ("comments about my looks") are the description the detector matched, not words a policy uses
+        judged = state.topic or state.query
+        conf = signals(judged, search, evidence, corpus_stats(self._bm25), self.company.synonyms, self.words.get).score()
         threshold = o.abstain_threshold if o.abstain_threshold is not None else scorer_threshold
         if conf < threshold or not quotes.text:
             result = self._abstain(state, hits, conf)

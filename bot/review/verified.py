@@ -46,11 +46,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import Stemmer
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.extractive import UnitEmbeddingCache, embed_text
-from bot.answer.lexical import content_words
+from bot.answer.lexical import QUESTION_SHAPE, content_words
 from bot.answer.service import PolicyService
 from bot.answer.text_units import split_units
 from bot.config import Settings
@@ -61,50 +60,6 @@ from bot.retrieval.synonyms import expand_query
 from bot.store.redis_conn import degrade
 from bot.store.verified import VerifiedAnswer, VerifiedStore
 
-_STEMMER = Stemmer.Stemmer("english")
-# Words that shape a question without naming its topic: a paraphrase swaps them freely
-# ("am I allowed to" for "can I"), so they are not asked to be covered.
-_GENERIC = frozenset(
-    _STEMMER.stemWords(
-        [
-            "allowed",
-            "allow",
-            "need",
-            "needed",
-            "use",
-            "get",
-            "much",
-            "many",
-            "long",
-            "often",
-            "process",
-            "required",
-            "require",
-            "mandatory",
-            "must",
-            "possible",
-            "ok",
-            "okay",
-            "find",
-            "give",
-            "take",
-            "provide",
-            "want",
-            "able",
-            "permitted",
-            "permit",
-            "do",
-            "work",
-            "company",
-            "employee",
-            "employees",
-            "happen",
-            "happens",
-            "rules",
-            "rule",
-        ]
-    )
-)
 _QUOTE = re.compile(r"^\s*>\s?|\s*\[\d+\]\s*$")
 
 
@@ -142,12 +97,14 @@ class VerifiedLookup:
         margin: float = -0.02,
         synonyms: Mapping[str, str] | None = None,
         units: UnitEmbeddingCache | None = None,
+        words: UnitEmbeddingCache | None = None,
     ) -> None:
         """`threshold`: cosine similarity from which a question gets a verified answer on that alone
         (VERIFIED_THRESHOLD). `floor` (VERIFIED_FLOOR; None, or not below `threshold`: no second way), `word_cover`
         (VERIFIED_WORD_COVER), `margin` (VERIFIED_MARGIN): the evidence `confirm` asks for.
         `synonyms`: the company's employee phrasing -> policy terms; `units`: the extractive
-        answerer's sentence-embedding cache (shared, so the search's chunks are embedded once)."""
+        answerer's sentence-embedding cache (shared, so the search's chunks are embedded once); `words`:
+        the service's single-word cache (shared with confidence's soft cover)."""
         self.store = store
         self.embeddings = embeddings
         self.threshold = threshold
@@ -163,12 +120,12 @@ class VerifiedLookup:
         self._texts: list[str] = []  # row -> question text
         self._matrix: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self._vectors: dict[str, np.ndarray] = {}  # question or answer sentence -> embedding, kept across reloads
-        self._words = UnitEmbeddingCache(embeddings, size=20_000)  # word -> embedding, LRU: typos and names keep coming
+        self._words = words or UnitEmbeddingCache(embeddings, size=20_000)  # word -> embedding, LRU
 
     @classmethod
     def for_service(cls, store: VerifiedStore, service: PolicyService, settings: Settings) -> VerifiedLookup:
         """The lookup as configured (VERIFIED_THRESHOLD, _FLOOR, _WORD_COVER, _MARGIN), sharing the
-        service's embeddings, the company's synonyms and the extractive answerer's sentence cache."""
+        service's embeddings, the company's synonyms, the extractive answerer's sentence cache and its word cache."""
         return cls(
             store,
             service.embeddings,
@@ -178,6 +135,7 @@ class VerifiedLookup:
             margin=settings.verified_margin,
             synonyms=service.company.synonyms,
             units=service.extractive.cache,
+            words=service.words,
         )
 
     # --- before the pipeline ---------------------------------------------------------------
@@ -230,7 +188,7 @@ class VerifiedLookup:
         """The weakest cover of a content word `question` adds: for each of its topic words the
         verified question lacks, the cosine to its closest word there; 1.0 when it adds none."""
         asked, known = self._content_words(question), self._content_words(verified)
-        added = [word for stem, word in asked.items() if stem not in known and stem not in _GENERIC]
+        added = [word for stem, word in asked.items() if stem not in known and stem not in QUESTION_SHAPE]
         if not added:
             return 1.0
         if not known:
