@@ -68,8 +68,8 @@ class AnswererContext:
 def _extractive(ctx: AnswererContext) -> Answerer:
     from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 
-    cache = UnitEmbeddingCache(ctx.embeddings)
-    return ExtractiveAnswerer(cache, synonyms=ctx.company.synonyms, max_quotes=ctx.settings.max_answer_quotes)
+    units, words = UnitEmbeddingCache(ctx.embeddings), UnitEmbeddingCache(ctx.embeddings)
+    return ExtractiveAnswerer(units, words.get, synonyms=ctx.company.synonyms, max_quotes=ctx.settings.max_answer_quotes)
 
 
 def _llm(ctx: AnswererContext) -> Answerer:

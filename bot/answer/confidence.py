@@ -12,10 +12,10 @@ Signals (each 0..1):
     contain, allowing for typos and the company's synonyms. "Can I bring my dog to the office on
     Tuesdays?" shares "office" and "Tuesday" with the anchor-day sentence, but the rare word "dog"
     — the one the question hinges on — is in neither. A word the quotes lack still counts in part
-    when they hold a word of close meaning (word-embedding cosine above `SOFT_COVER_FLOOR`, in
+    when they hold a word of close meaning (word-embedding cosine above `word_cover.FLOOR`, in
     proportion above it): "gym" is answered by "fitness", "dog" by nothing in that sentence;
   * `agreement`: the dense and BM25 searches both rank the top chunk in their top 5.
-Weights and `SOFT_COVER_FLOOR`: chosen on the golden set (knowledge/eval, 204 answerable and 37 uncovered
+Weights and the floor: chosen on the golden set (knowledge/eval, 204 answerable and 37 uncovered
 questions) by a grid search over these signals. ROC AUC 0.970 (exact word cover, weights 0.3/0.3/0.2/0.1:
 0.967); at the largest threshold that abstains on at most 5% of the answerable questions, 33 of the 37
 uncovered ones abstain (exact cover: 30).
@@ -30,20 +30,17 @@ import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
 from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words
+from bot.answer.word_cover import WordVectors, closeness
 from bot.retrieval.hybrid import Hit, SearchResult
 from bot.retrieval.synonyms import expand_query
 
 _TYPO_CUTOFF = 0.8  # difflib ratio: "vaction" vs "vacat" (stems) passes; 3-letter stems are never fuzzy-matched
-SOFT_COVER_FLOOR = 0.4  # word-embedding cosine at which a word of the quotes starts to cover a question word
 # an email address or a link in a question says who asks or where they saw it, not what they ask
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+")
-WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit-length embeddings, one row per word
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ def signals(
     `.score()` is the confidence, 0..1: the service abstains below the (calibrated) threshold.
     `synonyms`: the company's employee phrase -> policy terms, so "PTO" in a question is covered by
     "annual leave" in a quote. `words`: embeddings of single words (the service's cache of the embedding
-    model), for the question words the quotes lack (see `_soft_cover`)."""
+    model), for the question words the quotes lack (bot/answer/word_cover.py)."""
     if not result.hits:
         return Signals(0.0, 0.0, 0.0, 0.0)
     top = result.hits[0]
@@ -115,8 +112,8 @@ def signals(
     missing = {t: w for t, w in terms.items() if not _present(content_terms(expand_query(w, synonyms)), quoted)}
     covered = total - sum(weight(t) for t in missing)
     if missing and quoted_words:
-        soft = _soft_cover(list(missing.values()), list(quoted_words.values()), words)
-        covered += sum(weight(t) * share for t, share in zip(missing, soft, strict=True))
+        soft = closeness(list(missing.values()), list(quoted_words.values()), words).max(axis=1)
+        covered += sum(weight(t) * float(share) for t, share in zip(missing, soft, strict=True))
     covered_share = covered / total if total else 0.0
     return Signals(result.best_dense_sim, cited_sim, covered_share, agreement, evidence.answers, evidence.answers_weight)
 
@@ -147,14 +144,6 @@ def _present(variants: frozenset[str], vocabulary: frozenset[str]) -> bool:
         return True
     long_words = [v for v in variants if len(v) >= 4 and not v.isdigit()]
     return any(difflib.get_close_matches(v, vocabulary, n=1, cutoff=_TYPO_CUTOFF) for v in long_words)
-
-
-def _soft_cover(missing: list[str], quoted: list[str], words: WordVectors) -> list[float]:
-    """For each question word the quotes lack, 0..1: how close the closest quoted word is in meaning,
-    rising linearly from 0 at cosine `SOFT_COVER_FLOOR` to 1 at cosine 1."""
-    vectors = words(missing + quoted)  # one call: the words not cached yet are embedded in one batch
-    best = (vectors[: len(missing)] @ vectors[len(missing) :].T).max(axis=1)
-    return [float(x) for x in np.clip((best - SOFT_COVER_FLOOR) / (1 - SOFT_COVER_FLOOR), 0.0, 1.0)]
 
 
 def _heading_text(hit: Hit) -> str:

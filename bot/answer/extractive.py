@@ -18,9 +18,10 @@ from langchain_core.embeddings import Embeddings
 
 from bot.answer.answer_type import carries, in_its_range, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
-from bot.answer.lexical import content_terms, coverage, negated, un_forms
+from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, negated, un_forms
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
 from bot.answer.text_units import Unit, split_units
+from bot.answer.word_cover import WordVectors, closeness
 from bot.core.chunks import chunk_body
 from bot.retrieval.hybrid import Hit
 from bot.retrieval.synonyms import expand_query
@@ -92,15 +93,17 @@ class ExtractiveAnswerer:
     def __init__(
         self,
         cache: UnitEmbeddingCache,
+        words: WordVectors,
         *,
         synonyms: Mapping[str, str],
         max_quotes: int = 3,
         chunks: int = 4,
         relative_cutoff: float = 0.75,
     ) -> None:
-        """`synonyms`: the company's employee phrase -> policy terms (the profile's `synonyms`). A request's
+        """`cache`: unit embeddings; `words`: embeddings of single words (bot/answer/word_cover.py).
+        `synonyms`: the company's employee phrase -> policy terms (the profile's `synonyms`). A request's
         `scorer` (the trained answer scorer), when set, re-ranks the best units."""
-        self.synonyms = synonyms
+        self.synonyms, self.words = synonyms, words
         self.cache, self.max_quotes, self.chunks, self.relative_cutoff = cache, max_quotes, chunks, relative_cutoff
 
     def warm(self, chunk_texts: list[str], batch: int = 64, stop: threading.Event | None = None) -> int:
@@ -157,8 +160,12 @@ class ExtractiveAnswerer:
         vectors = self.cache.get([embed_text(unit) for unit, _ in pairs])
         sims = vectors @ q_vec
         rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
+        # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
+        # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
+        # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
+        covers = self._coverage(question, q_terms, [f"{unit.text} {_own_heading(hit)}" for unit, hit in pairs])
         ranked = []
-        for (unit, hit), sim, row in zip(pairs, sims, rows):
+        for (unit, hit), sim, row, covered in zip(pairs, sims, rows, covers, strict=True):
             rank_prior = 1.0 / (1 + hits.index(hit))
             fit = type_bonus(question, unit.text)
             length_penalty = 0.05 * max(0, len(unit.text.split()) - 40) / 40  # long units cover words by bulk
@@ -168,15 +175,34 @@ class ExtractiveAnswerer:
             role = _ROLE_SUBJECT.match(unit.text)
             if role and not content_terms(role.group(1)) & q_terms:
                 special += 0.07
-            # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
-            # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
-            # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
-            covered = coverage(q_terms, f"{unit.text} {_own_heading(hit)}")
             score = 0.5 * float(sim) + 0.3 * covered + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble + special
             ranked.append(_Scored(unit, hit, score, row))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
+
+    def _coverage(self, question: str, q_terms: frozenset[str], texts: list[str]) -> list[float]:
+        """Per text, the share of the question's terms it covers: a term it contains counts 1, one it
+        lacks counts as close as its closest word is in meaning ("bag" ~ "baggage"; bot/answer/word_cover.py)."""
+        if not q_terms:
+            return [0.0] * len(texts)
+        # the topic words that have a word to embed; a number or a code ("SEV1") is covered only by itself, a word
+        # that shapes the question ("how many", "get") is not asked of the text in meaning ("get" ~ "receive")
+        asked = {
+            stem: word
+            for stem, word in content_words(expand_query(question, self.synonyms)).items()
+            if stem not in QUESTION_SHAPE and not any(c.isdigit() for c in word)
+        }
+        held = [content_words(text) for text in texts]
+        vocab = {stem: word for words in held for stem, word in words.items()}
+        column = {stem: j for j, stem in enumerate(vocab)}
+        close = closeness(list(asked.values()), list(vocab.values()), self.words)
+        out = []
+        for words in held:
+            cols = [column[stem] for stem in words]
+            soft = sum(float(close[i, cols].max()) for i, stem in enumerate(asked) if cols and stem not in words)
+            out.append((len(q_terms & words.keys()) + soft) / len(q_terms))
+        return out
 
 
 def _rescored(question: str, ranked: list[_Scored], scorer: AnswerScorer | None) -> list[_Scored]:

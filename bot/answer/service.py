@@ -99,6 +99,7 @@ class PolicyService:
         self.words = UnitEmbeddingCache(self.embeddings, size=20_000)
         self.extractive = ExtractiveAnswerer(
             UnitEmbeddingCache(self.embeddings),
+            self.words.get,
             synonyms=self.company.synonyms,
             max_quotes=settings.max_answer_quotes,
         )
