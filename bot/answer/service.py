@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from langchain_core.runnables import RunnableLambda
 
 from bot import metrics
@@ -235,17 +236,30 @@ class PolicyService:
         corrector = corrector_for(self._bm25, self.lexicon)
         if corrector is not None:  # typos of the documents' words ("vaction"), judged with the index's vocabulary
             state.query = corrector.correct(state.query)
-        query = expand_query(state.query, self.company.synonyms)
         depth = max(self.search_depth, state.overrides.retrieval_k or 0)
-        search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
+        search = self._search(searcher, state, depth)
         topic = self.sensitive.unnamed_topic(state.query, search.query_embedding)
         if topic:  # "comments about my looks" -> also "harassment": the policy's word (only these questions search twice)
             state.query, state.topic = f"{state.query} ({topic})", topic
-            query = expand_query(state.query, self.company.synonyms)
-            search = searcher.search(query, depth, principals=state.principals, filters=state.filters, today=self.today())
+            search = self._search(searcher, state, depth)
         state.timings.update({f"retrieve_{k}": v for k, v in search.timings_ms.items()})
         state.search = search
         return state
+
+    def _search(self, searcher: HybridSearcher, state: _State, depth: int) -> SearchResult:
+        """The `depth` best chunks for the question: BM25 reads it with the company's synonyms added ("day off
+        (leave)"); the dense search reads the mean of its embeddings with and without them. The expanded text
+        alone pulled the dense search to the synonym's topic: "Is the day after Thanksgiving a day off?" ranked
+        the holiday calendar 14th (3rd unexpanded), but "PTO" unexpanded misses annual leave. Golden set, one
+        run: must-contain 0.897 -> 0.907, nDCG@10 unchanged (0.970); unexpanded alone: 0.902, nDCG 0.967."""
+        query = expand_query(state.query, self.company.synonyms)
+        vector = None
+        if query != state.query:
+            both = np.asarray(self.embeddings.embed_documents([state.query, query]), dtype=np.float32).sum(axis=0)
+            vector = (both / np.linalg.norm(both)).tolist()
+        return searcher.search(
+            query, depth, principals=state.principals, filters=state.filters, query_embedding=vector, today=self.today()
+        )
 
     def _answer(self, state: _State) -> AnswerResult:
         if state.result is not None:
