@@ -1,8 +1,10 @@
 """Cleans a Slack question before it is searched, sent to an LLM, logged or echoed back.
 
-Slack control sequences (`<!channel>`, `<@U123>`, `<http://x|label>`) become plain words so that a
-question quoted in an answer can never ping a channel or smuggle a disguised link; invisible and
-control characters are dropped so logs and prompts see what the person saw.
+Slack control sequences become plain words (`<@U123|maria>` -> "maria", `<http://x|label>` -> "label") or
+go (`<!channel>`, `<!here>`, `<!subteam^S1|@people-ops>`: they address people, not the bot, and ask
+nothing), so that a question quoted in an answer can never ping a channel or smuggle a disguised link,
+and its confidence is not judged on a ping's words; invisible and control characters are dropped so
+logs and prompts see what the person saw.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ _MENTION = re.compile(r"<([@#])[A-Z0-9]+(?:\|([^>]*))?>", re.IGNORECASE)
 _LINK = re.compile(r"<((?:https?|mailto|ftp|tel):[^|>\s]*)(?:\|([^>]*))?>", re.IGNORECASE)
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _SIGILS = "@#!"
+_BROADCASTS = frozenset({"channel", "here", "everyone", "subteam"})  # pings; <!date^…|fallback> keeps its text
 
 
 def _plain_special(m: re.Match[str]) -> str:
+    if m.group(1).lower() in _BROADCASTS:
+        return ""
     label = (m.group(2) or "").lstrip(_SIGILS)
     return label or m.group(1).lower()
 
