@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     candidate_k: int = 30  # per search (dense and BM25) before fusion
     rrf_k: int = 60
     max_chunks_per_section: int = 2
-    abstain_threshold: float = 0.5  # `policybot calibrate knowledge/eval`; a calibration.json in the data folder overrides it
+    abstain_threshold: float = 0.4  # `policybot calibrate knowledge/eval`; a calibration.json in the data folder overrides it
     max_question_chars: int = 2_000
     max_answer_quotes: int = 3
     # the answer scorer `policybot tune` trains: "auto" (the promoted version in the data folder, if any), "off",

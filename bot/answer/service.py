@@ -96,7 +96,7 @@ class PolicyService:
         self.scorer: AnswerScorer | None = load_scorer(settings.answer_scorer, settings.data_dir, settings.embedding_threads)
         # The extractive quotes are always computed: they are the evidence confidence is judged on,
         # and the answer whenever the configured answerer declines.
-        # single words, for the question words the quotes lack (confidence's soft cover); LRU: new words keep coming
+        # single words, for question words a unit lacks (bot/answer/word_cover.py); LRU: new words keep coming
         self.words = UnitEmbeddingCache(self.embeddings, size=20_000)
         self.extractive = ExtractiveAnswerer(
             UnitEmbeddingCache(self.embeddings),
@@ -276,7 +276,7 @@ class PolicyService:
         # a recognised sensitive situation is judged as what it was recognised as: its everyday words
         # ("comments about my looks") are the description the detector matched, not words a policy uses
         judged = state.topic or state.query
-        conf = signals(judged, search, evidence, corpus_stats(self._bm25), self.company.synonyms, self.words.get).score()
+        conf = signals(judged, search, evidence, corpus_stats(self._bm25), self.company.synonyms).score()
         threshold = o.abstain_threshold if o.abstain_threshold is not None else scorer_threshold
         if conf < threshold or not quotes.text:
             result = self._abstain(state, hits, conf)
