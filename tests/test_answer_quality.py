@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.answer_type import carries, wanted_kind
+from bot.answer.answer_type import asked_kinds, carries, wanted_kind
 from bot.answer.calibration import CONFIDENCE_VERSION, calibrated_threshold
 from bot.answer.extractive import not_an_answer
 from bot.answer.lexical import content_terms, un_forms
@@ -168,6 +168,18 @@ def test_unused_days_payout_leads_with_the_payout_rule_not_the_allowance(service
     result = service.ask("If I quit, do I get paid for the vacation days I haven't used?")
     assert result.answer.startswith("> Final pay, including accrued unused annual leave")
     assert un_forms("days I haven't used, a claim not approved") == content_terms("unused unapproved")
+
+
+def test_a_notice_question_wants_the_lead_time(service):
+    assert asked_kinds("how much notice for working abroad") == ["notice"]
+    assert carries("notice", "Requests must be submitted to People Ops at least 3 weeks in advance.")
+    assert not carries("notice", "You may work from another country for up to 20 working days per calendar year.")
+    assert carries("notice", "| Length of service | Notice period |\n|---|---|\n| 5 years or more | 8 weeks |")
+    assert "at least 3 weeks in advance" in service.ask("how much notice for working abroad").answer
+    # every row of the notice table carries a lead time: the row in range still leads
+    assert service.ask("if I resign after 3 years how much notice do I give").answer.startswith(
+        "> Length of service: 2 years to less than 5 years"
+    )
 
 
 def test_yes_no_questions_do_not_demand_a_number():

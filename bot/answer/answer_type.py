@@ -1,6 +1,7 @@
 """What kind of fact a question asks for, and whether a quotable unit carries one.
 
-"How many days…", "what's the stipend", "by when…" want a number, amount, duration or date;
+"How many days…", "what's the stipend", "by when…" want a number, amount, duration or date; "how much
+notice…" a lead time ("3 weeks in advance");
 "who do I tell…", "what's the emergency number" want a contact. A unit that carries the kind of
 fact asked for gets a bonus when quotes are chosen; the first kind found is the one the question
 leads with. (Permission and procedure kinds were tried and dropped: "may", "must", "request",
@@ -14,6 +15,9 @@ from __future__ import annotations
 import re
 
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
+    # a lead time: "how much notice for working abroad" is answered by "…at least 3 weeks in advance", not by
+    # the "20 working days per year" the same section also holds
+    ("notice", re.compile(r"\b(notice|in advance|how far ahead|how early|ahead of time|beforehand)\b", re.IGNORECASE)),
     (
         "contact",
         re.compile(
@@ -33,6 +37,10 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _CARRIES: dict[str, re.Pattern[str]] = {
+    # a table row names its lead time in its header ("| Notice period |"), lines above its figure
+    "notice": re.compile(
+        r"\d.*\b(in advance|notice|before|prior to|ahead)\b|\b(notice|prior to)\b.*\d", re.IGNORECASE | re.DOTALL
+    ),
     "number": re.compile(r"\d"),
     "contact": re.compile(
         r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|hotline|line|manager|people ops|hr|finance|advisor|service desk)\b",
@@ -58,9 +66,11 @@ _TOPIC_WORDS = re.compile(r"\b(pay|paid|reimburs\w*|cost|price|match|notice|leng
 
 
 def asked_kinds(question: str) -> list[str]:
-    """The kinds of fact the question asks for, most specific first: "contact", "number"."""
+    """The kinds of fact the question asks for, most specific first: "notice", "contact", "number"."""
     plain = question if _WANTS_VALUE.search(question) else _TOPIC_WORDS.sub(" ", question)
-    return [kind for kind, pattern in _KINDS if pattern.search(plain)]
+    kinds = [kind for kind, pattern in _KINDS if pattern.search(plain)]
+    # a lead time is a number already: counted twice, every row of a notice table would outweigh the one in range
+    return [k for k in kinds if k != "number"] if "notice" in kinds else kinds
 
 
 def wanted_kind(question: str) -> str | None:
