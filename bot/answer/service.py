@@ -255,7 +255,8 @@ class PolicyService:
         query = expand_query(state.query, self.company.synonyms)
         vector = None
         if query != state.query:
-            both = np.asarray(self.embeddings.embed_documents([state.query, query]), dtype=np.float32).sum(axis=0)
+            # embed_query: cached per text, so a repeated question (a Slack retry) embeds nothing new
+            both = np.asarray([self.embeddings.embed_query(state.query), self.embeddings.embed_query(query)]).sum(axis=0)
             vector = (both / np.linalg.norm(both)).tolist()
         return searcher.search(
             query, depth, principals=state.principals, filters=state.filters, query_embedding=vector, today=self.today()
