@@ -177,9 +177,15 @@ def test_a_notice_question_wants_the_lead_time(service):
     assert carries("notice", "| Length of service | Notice period |\n|---|---|\n| 5 years or more | 8 weeks |")
     assert "at least 3 weeks in advance" in service.ask("how much notice for working abroad").answer
     # every row of the notice table carries a lead time: the row in range still leads
-    assert service.ask("if I resign after 3 years how much notice do I give").answer.startswith(
-        "> Length of service: 2 years to less than 5 years"
-    )
+    for asked in ("if I resign after 3 years how much notice do I give", "if i quit after 4 yrs how much notice do i owe"):
+        assert service.ask(asked).answer.startswith("> Length of service: 2 years to less than 5 years"), asked
+
+
+def test_a_rare_name_brings_its_table_into_what_is_read(service):
+    """ "Juneteenth" is in one chunk only (the holiday calendar), which both searches rank below 4th."""
+    result = service.ask("is juneteenth a day off")
+    assert result.answer.startswith("> Holiday: Juneteenth · Date: June 19, 2026")
+    assert "public-holidays-2026" in result.sources[0].source
 
 
 def test_yes_no_questions_do_not_demand_a_number():

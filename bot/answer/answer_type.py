@@ -96,12 +96,12 @@ def carries(kind: str, unit: str) -> bool:
     return bool(_CARRIES[kind].search(text))
 
 
-_DURATION = r"(\d+)\s*(years?|months?|weeks?)"
+_DURATION = r"(\d+)\s*(years?|yrs?|months?|mos?|weeks?|wks?)\b"  # "after 4 yrs" as people type it
 _Q_DURATION = re.compile(_DURATION, re.IGNORECASE)
 _SPAN = re.compile(_DURATION + r"\s*(?:to less than|to under|to)\s*" + _DURATION, re.IGNORECASE)
 _BELOW = re.compile(r"(?:less than|under)\s*" + _DURATION, re.IGNORECASE)
 _OR_MORE = re.compile(_DURATION + r"\s*(?:or more|and over|\+)", re.IGNORECASE)
-_WEEKS = {"week": 1.0, "month": 52 / 12, "year": 52.0}
+_WEEKS = {"week": 1.0, "wk": 1.0, "month": 52 / 12, "mo": 52 / 12, "year": 52.0, "yr": 52.0}
 
 
 def _weeks(value: str, unit: str) -> float:

@@ -26,20 +26,17 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words
+from bot.answer.lexical import QUESTION_SHAPE, content_terms, question_words
 from bot.retrieval.hybrid import Hit, SearchResult
 from bot.retrieval.synonyms import expand_query
 
 _TYPO_CUTOFF = 0.8  # difflib ratio: "vaction" vs "vacat" (stems) passes; 3-letter stems are never fuzzy-matched
-# an email address or a link in a question says who asks or where they saw it, not what they ask
-_ADDRESS = re.compile(r"\S+@\S+|https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ def signals(
     top = result.hits[0]
     agreement = (((top.dense_rank or 99) <= 5) + ((top.bm25_rank or 99) <= 5)) / 2
     cited_sim = max((h.dense_sim or 0.0 for h in evidence.cited), default=0.0)
-    asked = content_words(_ADDRESS.sub(" ", question))
+    asked = question_words(question)
     terms = {t: w for t, w in asked.items() if t not in QUESTION_SHAPE} or asked
     quoted = content_terms(" ".join([evidence.quoted, *(_heading_text(h) for h in evidence.cited)]))
     weight = stats.idf if stats else (lambda term: 1.0)

@@ -231,6 +231,15 @@ def content_words(text: str) -> dict[str, str]:
     return found
 
 
+# an email address or a link in a question says who asks or where they saw it, not what they ask
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+")
+
+
+def question_words(question: str) -> dict[str, str]:
+    """`content_words` of a question without its email addresses and links."""
+    return content_words(_ADDRESS.sub(" ", question))
+
+
 _NEGATION = re.compile(r"\b(not|no|nor|never|without|don't|doesn't|isn't|aren't|none)\b", re.IGNORECASE)
 
 

@@ -25,6 +25,7 @@ from bot.answer.calibration import calibrated_threshold
 from bot.answer.confidence import corpus_stats, evidence_of, signals
 from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
+from bot.answer.lexical import QUESTION_SHAPE, question_words
 from bot.answer.question_text import corrector_for, model_lexicon, strip_introduction
 from bot.answer.scorer import AnswerScorer, load_scorer, version_folder
 from bot.answer.validity import validity_notes
@@ -258,9 +259,33 @@ class PolicyService:
             # embed_query: cached per text, so a repeated question (a Slack retry) embeds nothing new
             both = np.asarray([self.embeddings.embed_query(state.query), self.embeddings.embed_query(query)]).sum(axis=0)
             vector = (both / np.linalg.norm(both)).tolist()
-        return searcher.search(
+        result = searcher.search(
             query, depth, principals=state.principals, filters=state.filters, query_embedding=vector, today=self.today()
         )
+        result.hits = self._with_named(searcher, state, result.hits)
+        return result
+
+    def _with_named(self, searcher: HybridSearcher, state: _State, hits: list[Hit]) -> list[Hit]:
+        """`hits` with the chunk that names the question's rarest word (in 1 or 2 chunks of the corpus: "Juneteenth",
+        "Thanksgiving", a city) among those the extractive answerer reads, when none of them has it: a table of
+        dates or cities is long and like no question, so both searches can rank it below the 4th place."""
+        stats = corpus_stats(self._bm25)
+        reads = self.extractive.chunks
+        if stats is None or len(hits) < reads:
+            return hits
+        rare = sorted(
+            (stats.df[t], w)
+            for t, w in question_words(state.query).items()
+            if 0 < stats.df.get(t, 0) <= 2 and t not in QUESTION_SHAPE
+        )
+        read = " ".join(h.doc.page_content for h in hits[:reads]).lower()
+        missing = next((w for _, w in rare if w.lower() not in read), None)
+        found = missing and searcher.lexical_hit(missing, principals=state.principals, filters=state.filters, today=self.today())
+        if not found or any(h.chunk_id == found.chunk_id for h in hits[:reads]):
+            return hits
+        ranked = next((h for h in hits if h.chunk_id == found.chunk_id), found)  # keep its dense evidence when ranked
+        rest = [h for h in hits if h.chunk_id != found.chunk_id]
+        return [*rest[: reads - 1], ranked, *rest[reads - 1 :]][: len(hits)]
 
     def _answer(self, state: _State) -> AnswerResult:
         if state.result is not None:

@@ -105,6 +105,23 @@ class HybridSearcher:
         best = max((sim for _, sim in dense), default=0.0)
         return SearchResult(ranked, embedding, best, timings)
 
+    def lexical_hit(
+        self,
+        word: str,
+        *,
+        principals: Principals = principals_of(),
+        filters: Mapping[str, object] | None = None,
+        today: dt.date | None = None,
+    ) -> Hit | None:
+        """The chunk this asker may see that BM25 ranks first for one word alone (None: no chunk has it);
+        the same access and validity filters as `search`."""
+        filters = dict(filters or {})
+        today = today or dt.date.today()
+        key = (principals, tuple(sorted((k_, str(v)) for k_, v in filters.items())), today)
+        mask = self.bm25.mask(key, lambda m: _allowed(m, principals, filters, today))
+        found = self.bm25.search(word, 1, weight_mask=mask)
+        return Hit(found[0][0], bm25_score=found[0][1], bm25_rank=1) if found else None
+
     def _dense(
         self, embedding: list[float], principals: Principals, filters: dict, today: dt.date
     ) -> list[tuple[Document, float]]:
