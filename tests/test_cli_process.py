@@ -30,6 +30,12 @@ def test_ask_prints_only_the_answer_no_loader_progress_bars(kb_settings: Setting
     assert "Loading weights" not in done.stdout + done.stderr
 
 
+def test_ask_with_an_empty_question_says_so_and_exits_2(kb_settings: Settings) -> None:
+    done = _run(kb_settings, ["ask", "   "])
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Please type a question" in done.stdout
+
+
 @pytest.mark.parametrize("first_input", ["/quit", ""])  # quitting, or end of input, right after start
 def test_chat_quits_cleanly_while_the_warm_up_is_running(kb_settings: Settings, first_input: str) -> None:
     done = _run(kb_settings, ["chat"], stdin=first_input + "\n" if first_input else "")

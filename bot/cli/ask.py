@@ -38,7 +38,8 @@ def ask(
     groups: str = GroupsOpt,
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
-    """Answer one question from the indexed policies, with numbered sources."""
+    """Answer one question from the indexed policies, with numbered sources. Exits 2 when the question
+    is refused (empty, or too long to read), after saying why."""
     from bot.assist.factory import build_assist
 
     assist = build_assist(get_settings())
@@ -49,6 +50,8 @@ def ask(
         print_json({**outcome.result.model_dump(mode="json"), "decision": outcome.decision, "contacts": outcome.contacts})
     else:
         print_answer(outcome)
+    if outcome.decision == "refused":  # an empty or unreadably long question: a usage error, as for a missing one
+        raise typer.Exit(2)
 
 
 @app.command()
