@@ -123,9 +123,10 @@ class ExtractiveAnswerer:
     def draft(self, request: DraftRequest) -> Draft:
         """The best-scoring units of the top chunks for the search query, quoted with [n] markers."""
         question = request.query
-        q_terms = content_terms(expand_query(question, self.synonyms)) | un_forms(question)
+        q_words = content_words(expand_query(question, self.synonyms))  # stem -> word, synonyms added
+        q_terms = frozenset(q_words) | un_forms(question)
         scored = self._score(
-            question, q_terms, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32)
+            question, q_words, q_terms, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32)
         )
         scored = _rescored(question, scored, request.scorer)
         if not scored:
@@ -150,7 +151,9 @@ class ExtractiveAnswerer:
             )
         return draft
 
-    def _score(self, question: str, q_terms: frozenset[str], hits: list[Hit], q_vec: np.ndarray) -> list[_Scored]:
+    def _score(
+        self, question: str, q_words: dict[str, str], q_terms: frozenset[str], hits: list[Hit], q_vec: np.ndarray
+    ) -> list[_Scored]:
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
         units = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
@@ -163,7 +166,7 @@ class ExtractiveAnswerer:
         # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
         # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
         # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
-        covers = self._coverage(question, q_terms, [f"{unit.text} {_own_heading(hit)}" for unit, hit in pairs])
+        covers = self._coverage(q_words, q_terms, [f"{unit.text} {_own_heading(hit)}" for unit, hit in pairs])
         ranked = []
         for (unit, hit), sim, row, covered in zip(pairs, sims, rows, covers, strict=True):
             rank_prior = 1.0 / (1 + hits.index(hit))
@@ -181,7 +184,7 @@ class ExtractiveAnswerer:
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
 
-    def _coverage(self, question: str, q_terms: frozenset[str], texts: list[str]) -> list[float]:
+    def _coverage(self, q_words: dict[str, str], q_terms: frozenset[str], texts: list[str]) -> list[float]:
         """Per text, the share of the question's terms it covers: a term it contains counts 1, one it
         lacks counts as close as its closest word is in meaning ("bag" ~ "baggage"; bot/answer/word_cover.py)."""
         if not q_terms:
@@ -189,9 +192,7 @@ class ExtractiveAnswerer:
         # the topic words that have a word to embed; a number or a code ("SEV1") is covered only by itself, a word
         # that shapes the question ("how many", "get") is not asked of the text in meaning ("get" ~ "receive")
         asked = {
-            stem: word
-            for stem, word in content_words(expand_query(question, self.synonyms)).items()
-            if stem not in QUESTION_SHAPE and not any(c.isdigit() for c in word)
+            stem: word for stem, word in q_words.items() if stem not in QUESTION_SHAPE and not any(c.isdigit() for c in word)
         }
         held = [content_words(text) for text in texts]
         vocab = {stem: word for words in held for stem, word in words.items()}

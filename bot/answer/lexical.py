@@ -161,8 +161,9 @@ STOPWORDS = frozenset(
 
 
 # Words that shape a question without naming its topic ("how many", "am I allowed to"): a paraphrase
-# swaps them freely and a quote need not contain them, so neither the verified-answer match
-# (bot/review/verified.py) nor confidence's word cover (bot/answer/confidence.py) asks for them.
+# swaps them freely and a quote need not contain them: the verified-answer match (bot/review/verified.py),
+# confidence's word cover, the answerer's cover in meaning and the rare-word pick (bot/answer/service.py)
+# leave them out.
 QUESTION_SHAPE = frozenset(
     _STEMMER.stemWords(
         [

@@ -278,10 +278,14 @@ class PolicyService:
             for t, w in question_words(state.query).items()
             if 0 < stats.df.get(t, 0) <= 2 and t not in QUESTION_SHAPE
         )
+        if not rare:
+            return hits
         read = " ".join(h.doc.page_content for h in hits[:reads]).lower()
         missing = next((w for _, w in rare if w.lower() not in read), None)
-        found = missing and searcher.lexical_hit(missing, principals=state.principals, filters=state.filters, today=self.today())
-        if not found or any(h.chunk_id == found.chunk_id for h in hits[:reads]):
+        if missing is None:
+            return hits
+        found = searcher.lexical_hit(missing, principals=state.principals, filters=state.filters, today=self.today())
+        if found is None or any(h.chunk_id == found.chunk_id for h in hits[:reads]):
             return hits
         ranked = next((h for h in hits if h.chunk_id == found.chunk_id), found)  # keep its dense evidence when ranked
         rest = [h for h in hits if h.chunk_id != found.chunk_id]

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -87,9 +88,7 @@ class HybridSearcher:
         t1 = time.perf_counter()
         dense = self._dense(embedding, principals, filters, today)
         t2 = time.perf_counter()
-        key = (principals, tuple(sorted((k_, str(v)) for k_, v in filters.items())), today)
-        mask = self.bm25.mask(key, lambda m: _allowed(m, principals, filters, today))
-        lexical = self.bm25.search(query, self.candidate_k, weight_mask=mask)
+        lexical = self.bm25.search(query, self.candidate_k, weight_mask=self._mask(principals, filters, today))
         t3 = time.perf_counter()
         hits: dict[str, Hit] = {}
         for rank, (doc, sim) in enumerate(dense, 1):
@@ -115,12 +114,14 @@ class HybridSearcher:
     ) -> Hit | None:
         """The chunk this asker may see that BM25 ranks first for one word alone (None: no chunk has it);
         the same access and validity filters as `search`."""
-        filters = dict(filters or {})
-        today = today or dt.date.today()
-        key = (principals, tuple(sorted((k_, str(v)) for k_, v in filters.items())), today)
-        mask = self.bm25.mask(key, lambda m: _allowed(m, principals, filters, today))
+        mask = self._mask(principals, dict(filters or {}), today or dt.date.today())
         found = self.bm25.search(word, 1, weight_mask=mask)
         return Hit(found[0][0], bm25_score=found[0][1], bm25_rank=1) if found else None
+
+    def _mask(self, principals: Principals, filters: dict, today: dt.date) -> np.ndarray:
+        """The BM25 weight mask of the chunks `principals` may see that match `filters` and apply on `today`."""
+        key = (principals, tuple(sorted((k_, str(v)) for k_, v in filters.items())), today)
+        return self.bm25.mask(key, lambda m: _allowed(m, principals, filters, today))
 
     def _dense(
         self, embedding: list[float], principals: Principals, filters: dict, today: dt.date
