@@ -45,6 +45,19 @@ def test_a_small_table_is_quoted_whole_when_the_question_names_none_of_its_rows(
     assert "Notice period: 6 weeks" in named and "8 weeks" not in named and "4 weeks" not in named
 
 
+def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
+    """ "an $8k tool": the approval thresholds table ranks below the 4 chunks read (neither search matches "$8k"),
+    so the chunk whose table row holds $8,000 is read too, and that row leads."""
+    lead = service.ask("I need to buy an $8k software tool, who approves it?").answer.splitlines()[0]
+    assert "$2,500.01 to $10,000" in lead and "Budget owner and Procurement" in lead
+    assert service.ask("who needs to approve a $40,000 purchase").answer.startswith(
+        "> Total contract value: $10,000.01 to $50,000"
+    )
+    # "more than 12 hours" is no amount of money: a $250 gift is not matched to the baggage-delay row
+    gift = service.ask("A vendor wants to give me concert tickets worth $250, can I accept?").answer
+    assert gift.startswith("> Anything above $100 must be declined")
+
+
 def test_general_rule_leads_when_no_special_case_is_asked(service):
     """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
     assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")

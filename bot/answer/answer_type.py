@@ -137,6 +137,18 @@ def type_bonus(question: str, unit: str) -> float:
     return min(bonus, 1.0)
 
 
+def names_amount(question: str) -> bool:
+    """Whether the question names an amount of money ("an $8k software tool", "a $100,000 purchase")."""
+    return bool(_AMOUNT.search(question))
+
+
+def holds_amount(question: str, text: str) -> bool:
+    """Whether `text` states an amount of money ("$2,500.01 to $10,000", "over $5,000") whose range holds an
+    amount the question names; a bare "more than 12 hours" is no amount of money."""
+    amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
+    return bool(amounts) and "$" in text and _in_range(amounts, text)
+
+
 def in_its_range(question: str, unit: str) -> bool:
     """Whether an amount or a length of service in the question falls in the unit's range ("$100,000 purchase"
     in "$50,000.01 to $250,000", "after 3 years" in "2 years to less than 5 years")."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.answer_type import carries, in_its_range, type_bonus, wanted_kind
+from bot.answer.answer_type import carries, holds_amount, in_its_range, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, negated, un_forms
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
@@ -162,7 +162,7 @@ class ExtractiveAnswerer:
             return []
         vectors = self.cache.get([embed_text(unit) for unit, _ in pairs])
         sims = vectors @ q_vec
-        rows = row_bonuses(q_terms, [unit for unit, _ in pairs])
+        rows = row_bonuses(question, q_terms, [unit for unit, _ in pairs])
         # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
         # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
         # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
@@ -294,9 +294,10 @@ def not_an_answer(unit: Unit) -> bool:
     return len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words))
 
 
-def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
-    """Per unit: a bonus for the table row whose key cell names the question's entity (a city, a benefit, a level),
-    or, when no row of that table does, for its "Other…"/"default" row (Denver -> "Other US cities").
+def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> list[float]:
+    """Per unit: a bonus for the table row whose key cell names the question's entity (a city, a benefit, a level;
+    an amount asked in the key's range counts as all of it: "an $8k tool" -> "$2,500.01 to $10,000"), or, when no
+    row of that table does, for its "Other…"/"default" row (Denver -> "Other US cities").
 
     The key is the row's first cell; a table is identified by its header line. 0 for non-row units.
     """
@@ -310,9 +311,10 @@ def row_bonuses(q_terms: frozenset[str], units: list[Unit]) -> list[float]:
         keys = {
             i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) for i in indexes
         }
-        matched = [i for i in indexes if keys[i] & q_terms]
+        in_range = {i for i in indexes if holds_amount(question, _row_key(units[i].text))}
+        matched = [i for i in indexes if keys[i] & q_terms or i in in_range]
         for i in matched:
-            bonuses[i] = 0.1 + 0.05 * len(keys[i] & q_terms) / len(keys[i])
+            bonuses[i] = 0.15 if i in in_range else 0.1 + 0.05 * len(keys[i] & q_terms) / len(keys[i])
         table_terms = frozenset().union(*(content_terms(units[i].text) for i in indexes))
         unknown_entity = bool(q_terms - table_terms)
         if not matched and unknown_entity:

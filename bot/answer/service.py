@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +20,7 @@ from langchain_core.runnables import RunnableLambda
 
 from bot import metrics
 from bot.answer.abstention import abstention
+from bot.answer.answer_type import holds_amount, names_amount
 from bot.answer.answerer import Answerer, AnswererContext, Draft, DraftRequest, build_answerer
 from bot.answer.calibration import calibrated_threshold
 from bot.answer.confidence import corpus_stats, evidence_of, signals
@@ -266,30 +267,48 @@ class PolicyService:
         return result
 
     def _with_named(self, searcher: HybridSearcher, state: _State, hits: list[Hit]) -> list[Hit]:
-        """`hits` with the chunk that names the question's rarest word (in 1 or 2 chunks of the corpus: "Juneteenth",
-        "Thanksgiving", a city) among those the extractive answerer reads, when none of them has it: a table of
-        dates or cities is long and like no question, so both searches can rank it below the 4th place."""
-        stats = corpus_stats(self._bm25)
+        """`hits` with the chunk the question names among those the extractive answerer reads, when none of them
+        has it (`_named_chunk`): a table of dates, cities or amounts is long and like no question, so both
+        searches can rank it below the 4th place."""
         reads = self.extractive.chunks
-        if stats is None or len(hits) < reads:
+        if len(hits) < reads:
             return hits
-        rare = sorted(
-            (stats.df[t], w)
-            for t, w in question_words(state.query).items()
-            if 0 < stats.df.get(t, 0) <= 2 and t not in QUESTION_SHAPE
-        )
-        if not rare:
-            return hits
-        read = " ".join(h.doc.page_content for h in hits[:reads]).lower()
-        missing = next((w for _, w in rare if w.lower() not in read), None)
-        if missing is None:
-            return hits
-        found = searcher.lexical_hit(missing, principals=state.principals, filters=state.filters, today=self.today())
+        found = self._named_chunk(searcher, state, hits[:reads])
         if found is None or any(h.chunk_id == found.chunk_id for h in hits[:reads]):
             return hits
         ranked = next((h for h in hits if h.chunk_id == found.chunk_id), found)  # keep its dense evidence when ranked
         rest = [h for h in hits if h.chunk_id != found.chunk_id]
         return [*rest[: reads - 1], ranked, *rest[reads - 1 :]][: len(hits)]
+
+    def _named_chunk(self, searcher: HybridSearcher, state: _State, read: list[Hit]) -> Hit | None:
+        """The chunk BM25 ranks first for the question's rarest word (in 1 or 2 chunks of the corpus: "Juneteenth",
+        "Thanksgiving", a city; a number is no name) when no chunk in `read` has it; else, for a question naming
+        an amount ("an $8k tool, who approves it?") that no table row of `read` holds in its range, the chunk BM25
+        ranks first for the question among those with such a row (the approval thresholds: "$2,500.01 to
+        $10,000"). None: neither."""
+        stats = corpus_stats(self._bm25)
+        if stats is None:
+            return None
+
+        def best(text: str, among: Callable[[str], bool] | None = None) -> Hit | None:
+            found = searcher.lexical_hits(
+                text, 1, principals=state.principals, filters=state.filters, today=self.today(), among=among
+            )
+            return found[0] if found else None
+
+        text = " ".join(h.doc.page_content for h in read)
+        rare = sorted(
+            (stats.df[t], w)
+            for t, w in question_words(state.query).items()
+            if 0 < stats.df.get(t, 0) <= 2 and t not in QUESTION_SHAPE and not any(c.isdigit() for c in w)
+        )
+        missing = next((w for _, w in rare if w.lower() not in text.lower()), None)
+        if missing is not None:
+            return best(missing)
+        if not names_amount(state.query) or _holds_range(state.query, text):
+            return None
+        query = expand_query(state.query, self.company.synonyms)
+        return best(query, among=lambda chunk: _holds_range(state.query, chunk))
 
     def _answer(self, state: _State) -> AnswerResult:
         if state.result is not None:
@@ -390,6 +409,11 @@ class PolicyService:
             bm25_weight=o.bm25_weight if o.bm25_weight is not None else 1.0,
             max_per_section=s.max_chunks_per_section,
         )
+
+
+def _holds_range(question: str, text: str) -> bool:
+    """Whether a table row of `text` states an amount of money whose range holds one the question names."""
+    return any(line.lstrip().startswith("|") and holds_amount(question, line) for line in text.splitlines())
 
 
 def _source(n: int, hit: Hit, quotes: list[str]) -> Source:

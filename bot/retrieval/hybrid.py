@@ -8,7 +8,7 @@ chunk a person may not see, or that does not apply today, is never a candidate, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,19 +104,26 @@ class HybridSearcher:
         best = max((sim for _, sim in dense), default=0.0)
         return SearchResult(ranked, embedding, best, timings)
 
-    def lexical_hit(
+    def lexical_hits(
         self,
-        word: str,
+        text: str,
+        n: int,
         *,
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         today: dt.date | None = None,
-    ) -> Hit | None:
-        """The chunk this asker may see that BM25 ranks first for one word alone (None: no chunk has it);
-        the same access and validity filters as `search`."""
+        among: Callable[[str], bool] | None = None,
+    ) -> list[Hit]:
+        """The `n` chunks this asker may see that BM25 ranks first for `text` alone, best first (empty: no chunk
+        has a word of it); the same access and validity filters as `search`. `among`: only chunks whose text it
+        accepts (it reads every chunk's text: use it for rare questions)."""
         mask = self._mask(principals, dict(filters or {}), today or dt.date.today())
-        found = self.bm25.search(word, 1, weight_mask=mask)
-        return Hit(found[0][0], bm25_score=found[0][1], bm25_rank=1) if found else None
+        if among is not None:
+            mask = mask * np.fromiter((among(t) for t in self.bm25.texts), dtype=np.float32, count=len(self.bm25.texts))
+        return [
+            Hit(doc, bm25_score=score, bm25_rank=rank)
+            for rank, (doc, score) in enumerate(self.bm25.search(text, n, weight_mask=mask), 1)
+        ]
 
     def _mask(self, principals: Principals, filters: dict, today: dt.date) -> np.ndarray:
         """The BM25 weight mask of the chunks `principals` may see that match `filters` and apply on `today`."""
