@@ -58,6 +58,13 @@ def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
     assert gift.startswith("> Anything above $100 must be declined")
 
 
+def test_a_time_said_in_words_answers_when(service):
+    """ "immediately", "the next payroll run" carry no digit but answer "when" / "how long"; "paid back" is the
+    product-default synonym of "reimbursed"."""
+    assert service.ask("when does the 401k match vest?").answer.startswith("> Company matching contributions vest immediately")
+    assert "reimbursed in the next payroll run" in service.ask("how long till i get my expenses paid back").answer
+
+
 def test_general_rule_leads_when_no_special_case_is_asked(service):
     """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
     assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")

@@ -41,7 +41,12 @@ _CARRIES: dict[str, re.Pattern[str]] = {
     "notice": re.compile(
         r"\d.*\b(in advance|notice|before|prior to|ahead)\b|\b(notice|prior to)\b.*\d", re.IGNORECASE | re.DOTALL
     ),
-    "number": re.compile(r"\d"),
+    # a time said in words is a value too: "how long till I'm paid back?" -> "…reimbursed in the next payroll run"
+    "number": re.compile(
+        r"\d|\bnext (regular )?(payroll|pay run|pay period|pay ?day|business day|working day)\b|\b(same|next) day\b|"
+        r"\bimmediately\b",
+        re.IGNORECASE,
+    ),
     "contact": re.compile(
         r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|hotline|line|manager|people ops|hr|finance|advisor|service desk)\b",
         re.IGNORECASE,
