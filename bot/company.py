@@ -58,11 +58,12 @@ class Replies(_Strict):
 
 
 class Sensitive(_Strict):
-    """Sensitive topics: phrases matched as words, and first-person descriptions matched by embedding
-    similarity (see `bot.governance.sensitive`)."""
+    """Sensitive topics: phrases matched as words, and first-person descriptions of sensitive situations that a
+    classifier learns to tell from ordinary policy questions (see `bot.governance.sensitive`)."""
 
     topics: list[str]
     examples: list[str]
+    ordinary: list[str]
 
 
 class CompanyProfile(_Strict):

@@ -131,7 +131,7 @@ class Settings(BaseSettings):
     group_map: dict[str, str] = {}  # audience name -> Slack user group handle or id (JSON)
     channel_audiences: dict[str, list[str]] = {}  # older form of CHANNELS_FILE audiences (JSON); merged into it
     principals_cache_ttl_s: int = 600
-    sensitive_threshold: float = 0.6  # cosine similarity to a topic description; tuned in tests/governance
+    sensitive_threshold: float = 0.5  # probability a question is a sensitive situation (bench/sensitive_eval.py)
     audit_retention_days: int = 365
     question_refuse_chars: int = 12_000  # longer messages are refused; between MAX_QUESTION_CHARS and this: cut
 

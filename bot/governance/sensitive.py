@@ -6,14 +6,20 @@ the contacts are appended. Two detectors, either one flags a question:
 * lexical: the company profile's topic phrases (`sensitive.topics`) as whole words, inflections allowed
   ("harassment" also matches "harassed", "harassing"), plus a few patterns about another person's
   pay ("how much does Sarah earn", "my manager's salary");
-* semantic: cosine similarity of the question's embedding (the service's own model) to one-sentence
-  descriptions of the topics (`sensitive.examples`) at or above `SENSITIVE_THRESHOLD`.
+* semantic: a logistic regression (scikit-learn) over the question's embedding (the service's own
+  model), fitted on one-sentence first-person descriptions of sensitive situations (`sensitive.examples`)
+  against ordinary policy questions (`sensitive.ordinary`); a question whose probability of being
+  sensitive is at or above `SENSITIVE_THRESHOLD` is flagged.
 
-Why descriptions and not the bare phrases for the embeddings: a two-word phrase embeds too close to
-ordinary questions (all-MiniLM-L6-v2: "medical leave" vs "When do I need a doctor's note for sick
-leave?" = 0.63, but "harassment" vs "my manager keeps making comments about my body" = 0.36), while
-a first-person description separates them (0.80 for the latter, 0.55 for the former). The topic
-vectors are computed once, on first use.
+Why descriptions and not the bare phrases: a two-word phrase embeds too close to ordinary questions
+(all-MiniLM-L6-v2: "medical leave" vs "When do I need a doctor's note for sick leave?" = 0.63, but
+"harassment" vs "my manager keeps making comments about my body" = 0.36). Why a classifier and not the
+cosine to the closest description (as before): people describe the same situation in words no
+description has ("my supervisor rubbed my back during a 1:1" is 0.49 from the closest), while the
+classifier learns which directions of the embedding separate a situation from a routine question:
+on situations written apart from the examples (bench/sensitive_eval.py) it flags far more of them at
+no more false flags on ordinary questions. It is fitted once per process and profile, on first use
+(about 150 sentences embedded: a second or two).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 from bot.company import Sensitive
 
@@ -92,19 +99,23 @@ class SensitiveDetector:
         examples: Sequence[str],
         embeddings: QueryEmbedder | None,
         threshold: float,
+        ordinary: Sequence[str] = (),
     ) -> None:
+        """`examples`: descriptions of sensitive situations; `ordinary`: policy questions that are not sensitive.
+        Without both (or without `embeddings`) only the lexical detector runs. `threshold`: 0..1, the
+        probability at which a question counts as sensitive."""
         self.threshold = threshold
         self._lexical = [(t, p) for t in topics if (p := _phrase_pattern(t)) is not None]
-        self._examples = [e for e in examples if e.strip()]
+        self._examples = tuple(e for e in examples if e.strip())
+        self._ordinary = tuple(q for q in ordinary if q.strip())
         self._embeddings = embeddings
-        self._vectors: np.ndarray | None = None
         self._topic_phrase_vectors: np.ndarray | None = None
         self._lock = threading.Lock()
 
     @classmethod
     def from_profile(cls, sensitive: Sensitive, embeddings: QueryEmbedder | None, threshold: float) -> SensitiveDetector:
         """From the company profile's `sensitive` block and the `SENSITIVE_THRESHOLD` setting."""
-        return cls(sensitive.topics, sensitive.examples, embeddings, threshold)
+        return cls(sensitive.topics, sensitive.examples, embeddings, threshold, sensitive.ordinary)
 
     def check(self, question: str) -> SensitiveMatch | None:
         if not question.strip():
@@ -122,42 +133,47 @@ class SensitiveDetector:
         return None
 
     def semantic(self, question: str) -> SensitiveMatch | None:
-        score, best = self.similarity(question)
+        score, best = self.judge(question)
         if best is not None and score >= self.threshold:
             return SensitiveMatch(best, "semantic", round(score, 3))
         return None
 
-    def similarity(self, question: str) -> tuple[float, str | None]:
-        """The best cosine similarity to a topic description, and that description."""
-        if self._topic_vectors() is None or self._embeddings is None:
+    def judge(self, question: str) -> tuple[float, str | None]:
+        """The probability (0..1) that the question describes a sensitive situation, and the closest
+        description (None, 0.0: no semantic detector)."""
+        if self._embeddings is None or self._model() is None:
             return 0.0, None
-        return self._closest(np.asarray(self._embeddings.embed_query(question), dtype=np.float32))
+        return self._judge(np.asarray(self._embeddings.embed_query(question), dtype=np.float32))
 
-    def _closest(self, vector: np.ndarray) -> tuple[float, str | None]:
-        vectors = self._topic_vectors()
-        if vectors is None:
+    def _judge(self, vector: np.ndarray) -> tuple[float, str | None]:
+        model = self._model()
+        if model is None:
             return 0.0, None
-        sims = vectors @ _unit(vector)
-        i = int(sims.argmax())
-        return float(sims[i]), self._examples[i]
+        unit = _unit(vector)
+        closest = int((model.examples @ unit).argmax())
+        return float(model.classifier.predict_proba(unit[None, :])[0, 1]), self._examples[closest]
 
     def unnamed_topic(self, question: str, vector: Sequence[float]) -> str | None:
         """The topic phrase of a question that describes a sensitive situation without naming it, else None.
 
-        "someone keeps making comments about my looks" matches the description "…comments about my body
-        or appearance" (`vector`: the question's embedding, already computed by the search) and gets the
-        topic phrase closest to that description ("harassment"), so the search can find the policy that
-        uses the word. A question that names a topic itself (a lexical match) gets None.
+        "someone keeps making comments about my looks" is judged sensitive (`vector`: the question's
+        embedding, already computed by the search) and gets the topic phrase closest to the closest
+        description ("…comments about my body or appearance" -> "harassment"), so the search can find the
+        policy that uses the word. A question that names a topic itself (a lexical match) gets None, and so does
+        one judged sensitive with less than `TOPIC_PROBABILITY`: the topic word changes what is searched and
+        how the answer is judged, so a question near the line ("is there free counseling through work?", 0.73)
+        would lose its answer to it, while a private reply costs it nothing.
         """
         if not self._lexical or self.lexical(question):
             return None
-        score, description = self._closest(np.asarray(vector, dtype=np.float32))
-        if description is None or score < self.threshold:
+        score, description = self._judge(np.asarray(vector, dtype=np.float32))
+        if description is None or score < max(self.threshold, TOPIC_PROBABILITY):
             return None
         return self._topic_of(description)
 
     def _topic_of(self, description: str) -> str | None:
-        if self._embeddings is None:
+        model = self._model()
+        if self._embeddings is None or model is None:
             return None
         with self._lock:
             if self._topic_phrase_vectors is None:
@@ -165,17 +181,43 @@ class SensitiveDetector:
                 raw = np.asarray(self._embeddings.embed_documents(phrases), dtype=np.float32)
                 self._topic_phrase_vectors = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
             phrase_vectors = self._topic_phrase_vectors
-        assert self._vectors is not None  # set by _closest
-        sims = phrase_vectors @ self._vectors[self._examples.index(description)]
+        sims = phrase_vectors @ model.examples[self._examples.index(description)]
         return self._lexical[int(sims.argmax())][0]
 
-    def _topic_vectors(self) -> np.ndarray | None:
-        if self._vectors is None and self._examples and self._embeddings is not None:
-            with self._lock:
-                if self._vectors is None:
-                    raw = np.asarray(self._embeddings.embed_documents(list(self._examples)), dtype=np.float32)
-                    self._vectors = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
-        return self._vectors
+    def _model(self) -> _Model | None:
+        if not self._examples or not self._ordinary or self._embeddings is None:
+            return None
+        return _fitted(self._embeddings, self._examples, self._ordinary)
+
+
+# Golden set: the described harassment question is 0.84, the ordinary ones the classifier flags 0.51-0.73.
+TOPIC_PROBABILITY = 0.8
+
+
+@dataclass(frozen=True)
+class _Model:
+    classifier: LogisticRegression
+    examples: np.ndarray  # unit-length embeddings of the descriptions, one row each
+
+
+_C = 4.0  # inverse L2 strength; chosen with bench/sensitive_eval.py (1 flagged more ordinary questions, 16 no more situations)
+_models: dict[tuple[int, tuple[str, ...], tuple[str, ...]], _Model] = {}
+_models_lock = threading.Lock()
+
+
+def _fitted(embeddings: QueryEmbedder, examples: tuple[str, ...], ordinary: tuple[str, ...]) -> _Model:
+    """The classifier for these lists, fitted once per process (every service of a process shares one model).
+
+    Classes are weighted by their size ("balanced"): the ordinary questions outnumber the descriptions."""
+    key = (id(embeddings), examples, ordinary)
+    with _models_lock:
+        if key not in _models:
+            raw = np.asarray(embeddings.embed_documents([*examples, *ordinary]), dtype=np.float32)
+            vectors = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
+            labels = np.array([1] * len(examples) + [0] * len(ordinary))
+            classifier = LogisticRegression(C=_C, class_weight="balanced", max_iter=2000).fit(vectors, labels)
+            _models[key] = _Model(classifier, vectors[: len(examples)])
+        return _models[key]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Sensitive-question detection: lexical topics, others' pay, embedding similarity; ordinary questions pass."""
+"""Sensitive-question detection: lexical topics, others' pay, a classifier over embeddings; ordinary questions pass."""
 
 import json
 import time
@@ -32,6 +32,11 @@ SENSITIVE = [
     "what's my manager's bonus",
     "I was sexually harassed by a client",
     "is termination without notice legal?",
+    # situations in words no description has (the closest description's cosine is 0.4-0.55)
+    "my supervisor rubbed my back during a 1:1",
+    "a colleague keeps sending me kissy emojis late at night",
+    "my manager called me a stupid idiot in standup",
+    "someone in engineering made a joke about my hijab",
 ]
 ORDINARY = [
     "how many sick days do I get",
@@ -65,20 +70,25 @@ def detector() -> SensitiveDetector:
 
 @pytest.mark.parametrize("question", SENSITIVE)
 def test_sensitive_questions_are_flagged(detector: SensitiveDetector, question: str) -> None:
-    assert detector.check(question) is not None, detector.similarity(question)
+    assert detector.check(question) is not None, detector.judge(question)
 
 
 @pytest.mark.parametrize("question", ORDINARY)
 def test_ordinary_questions_are_not_flagged(detector: SensitiveDetector, question: str) -> None:
-    assert detector.check(question) is None, detector.similarity(question)
+    assert detector.check(question) is None, detector.judge(question)
 
 
-def test_the_golden_question_set_only_flags_its_sensitive_questions(detector: SensitiveDetector) -> None:
-    """241 policy questions: only harassment (named, or described: "comments about my looks") and anonymous reporting count."""
+def test_the_golden_question_set_flags_its_sensitive_questions_and_few_others(detector: SensitiveDetector) -> None:
+    """241 policy questions: those naming harassment, the situation described in its place ("comments
+    about my looks"), and at most 4% of the rest (bench/sensitive_eval.py: the rest flagged are near the
+    line — counselling, a relationship with a report, severance — where a private answer does no harm)."""
     queries = [json.loads(line)["text"] for line in (REPO / "knowledge/eval/queries.jsonl").read_text().splitlines()]
-    flagged = [q for q in queries if detector.check(q)]
-    assert all(any(w in q.lower() for w in ("harass", "anonymous", "comments about my looks")) for q in flagged), flagged
-    assert len(flagged) <= 10
+    named = [q for q in queries if "harass" in q.lower()]
+    rest = [q for q in queries if q not in named]
+    assert all(detector.check(q) for q in named), [q for q in named if not detector.check(q)]
+    assert detector.check("someone on my team keeps making comments about my looks, who do I talk to")
+    flagged = [q for q in rest if detector.check(q)]
+    assert len(flagged) <= 0.04 * len(rest), flagged
 
 
 def test_lexical_matching_is_whole_words_with_inflections() -> None:
@@ -92,21 +102,25 @@ def test_lexical_matching_is_whole_words_with_inflections() -> None:
     assert d.check("") is None
 
 
-def test_topic_vectors_are_computed_once(detector: SensitiveDetector) -> None:
+def test_the_classifier_is_fitted_once_per_process_and_profile() -> None:
     calls = []
 
     class Counting:
         def embed_documents(self, texts):
             calls.append(len(texts))
-            return [[1.0, 0.0]] * len(texts)
+            return [[1.0, 0.0] if t.startswith("bad") else [0.0, 1.0] for t in texts]
 
         def embed_query(self, text):
-            return [0.0, 1.0]
+            return [1.0, 0.1] if "bad" in text else [0.1, 1.0]
 
-    d = SensitiveDetector([], ["a", "b"], Counting(), 0.6)
-    for _ in range(3):
-        assert d.check("anything") is None
-    assert calls == [2]
+    embeddings = Counting()
+    for _ in range(2):  # two services of one process share the fitted model
+        d = SensitiveDetector([], ["bad thing a", "bad thing b"], embeddings, 0.5, ["fine c", "fine d", "fine e"])
+        assert d.check("a bad thing happened to me") is not None
+        assert d.check("an ordinary question") is None
+    assert calls == [5]
+    # without ordinary questions to learn from there is no semantic detector: only the lexical one
+    assert SensitiveDetector(["harassment"], ["bad thing a"], embeddings, 0.5).check("a bad thing") is None
 
 
 def test_latency_of_the_check(detector: SensitiveDetector) -> None:
