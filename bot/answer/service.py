@@ -193,15 +193,19 @@ class PolicyService:
         )
 
     def warm_up(self) -> threading.Thread | None:
-        """Embed every chunk's quotable units in the background, so that even the first questions
-        after start-up are answered at steady-state speed (long-running processes: serve, chat).
+        """Fit the sensitive-question classifier and embed every chunk's quotable units in the background, so
+        that even the first questions after start-up are answered at steady-state speed (long-running
+        processes: serve, chat).
         Call `stop_warm_up` before the process exits: a daemon thread killed inside torch aborts it."""
         searcher = self._searcher()
         if searcher is None:
             return None
-        thread = threading.Thread(
-            target=self.extractive.warm, args=(searcher.bm25.texts,), kwargs={"stop": self._warm_stop}, name="warm-up"
-        )
+
+        def warm() -> None:
+            self.sensitive.warm()
+            self.extractive.warm(searcher.bm25.texts, stop=self._warm_stop)
+
+        thread = threading.Thread(target=warm, name="warm-up")
         thread.daemon = True
         thread.start()
         return thread

@@ -117,6 +117,10 @@ class SensitiveDetector:
         """From the company profile's `sensitive` block and the `SENSITIVE_THRESHOLD` setting."""
         return cls(sensitive.topics, sensitive.examples, embeddings, threshold, sensitive.ordinary)
 
+    def warm(self) -> None:
+        """Fit the classifier now (about half a second), not in the first question that needs it."""
+        self._model()
+
     def check(self, question: str) -> SensitiveMatch | None:
         if not question.strip():
             return None
