@@ -65,6 +65,32 @@ def test_a_time_said_in_words_answers_when(service):
     assert "reimbursed in the next payroll run" in service.ask("how long till i get my expenses paid back").answer
 
 
+def test_a_procedure_asked_for_is_quoted_step_by_step(service):
+    """A numbered procedure without a lead-in (as in PDF handbooks): "what is the procedure…" gets every step in
+    order, not step 1 alone; a question that asks one thing gets what answers it."""
+    from langchain_core.documents import Document
+
+    from bot.answer.answerer import DraftRequest
+    from bot.retrieval.hybrid import Hit
+
+    body = (
+        "Handbook › Confidentiality › Procedures\n"
+        "1. All employees must sign the confidentiality agreement during orientation.\n"
+        "2. Two copies of the agreement are made: one for the employee, one for the personnel file.\n"
+        "3. The signed agreement is reviewed every year at the performance review.\n"
+        "Breaches of confidentiality may lead to discipline."
+    )
+    hit = Hit(Document(page_content=body, metadata={"doc_id": "handbook.pdf", "section": "Procedures"}, id="c1"))
+
+    def quotes(question: str) -> list[str]:
+        request = DraftRequest(question, question, [], [hit], service.embeddings.embed_query(question))
+        return service.extractive.draft(request).cited[0][1]
+
+    steps = quotes("What is the procedure for signing the confidentiality agreement?")
+    assert [q[:2] for q in steps[:3]] == ["1.", "2.", "3."]
+    assert quotes("How many copies of the confidentiality agreement are made?")[0].startswith("2. Two copies")
+
+
 def test_general_rule_leads_when_no_special_case_is_asked(service):
     """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
     assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")

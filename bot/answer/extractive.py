@@ -22,7 +22,7 @@ from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, neg
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
 from bot.answer.text_units import Unit, split_units
 from bot.answer.word_cover import WordVectors, closeness
-from bot.core.chunks import chunk_body
+from bot.core.chunks import LIST_ITEM, chunk_body
 from bot.retrieval.hybrid import Hit
 from bot.retrieval.synonyms import expand_query
 
@@ -143,6 +143,7 @@ class ExtractiveAnswerer:
             chosen.append(cand)
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
         chosen = _whole_table(question, q_terms, chosen, scored)
+        chosen = _whole_list(question, chosen, scored)
         draft = _compose(chosen, _context(question, chosen[0]))
         if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
             lead = chosen[0]
@@ -273,6 +274,44 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
     return rows + [c for c in chosen if c not in rows]
 
 
+# a question that asks for every step or condition: "what is the procedure for…", "what are the steps", "what do
+# I need to submit"; "how do I…" is not one (its answer is usually one sentence: "open a ticket in ServiceNow")
+_ASKS_LIST = re.compile(
+    r"\b(procedure|process|steps|what (do|should) (i|we|they|employees) (need to )?(bring|submit|provide|include)|"
+    r"which documents|what documents|requirements|conditions|criteria|responsibilities)\b",
+    re.IGNORECASE,
+)
+WHOLE_LIST_ITEMS = 8  # a list this long is quoted whole when the question asks for all of it
+WHOLE_LIST_WORDS = 200
+
+
+def _whole_list(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
+    """Every item of the leading list item's list, in the document's order, when the question asks for a list:
+    the procedure's steps, not step 1 alone. Only a list of at most WHOLE_LIST_ITEMS items and WHOLE_LIST_WORDS
+    words (a longer one is a chapter, not an answer); the items are the lead item's block of consecutive list
+    lines in its chunk."""
+    lead = chosen[0]
+    if lead.unit.kind != "item" or not _ASKS_LIST.search(question):
+        return chosen
+    lines = [ln.strip() for ln in chunk_body(lead.hit.doc.page_content).splitlines()]
+    at = next((i for i, ln in enumerate(lines) if ln == lead.unit.text), None)
+    if at is None:
+        return chosen
+    start, end = at, at + 1
+    while start > 0 and LIST_ITEM.match(lines[start - 1]):
+        start -= 1
+    while end < len(lines) and LIST_ITEM.match(lines[end]):
+        end += 1
+    block = lines[start:end]
+    if len(block) < 2 or len(block) > WHOLE_LIST_ITEMS or sum(len(ln.split()) for ln in block) > WHOLE_LIST_WORDS:
+        return chosen
+    items = {c.unit.text: c for c in scored if c.hit is lead.hit and c.unit.kind == "item"}
+    listed = [items[ln] for ln in block if ln in items]
+    if len(listed) < len(block):
+        return chosen  # an item was split into sentences or is not quotable: quote what scored
+    return listed + [c for c in chosen if c not in listed]
+
+
 _TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
 
 
@@ -380,8 +419,9 @@ def _context(question: str, top: _Scored) -> str | None:
 
 
 def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
-    """Whether `sentence` is already part of a quote chosen ahead of `before`."""
-    return any(sentence in c.unit.text for c in chosen[: chosen.index(before)])
+    """Whether `sentence` is already part of a quote chosen ahead of `before` (an item of the same list carries
+    its lead-in)."""
+    return any(sentence in c.unit.text or c.unit.lead == sentence for c in chosen[: chosen.index(before)])
 
 
 def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
