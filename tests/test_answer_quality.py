@@ -91,6 +91,14 @@ def test_a_procedure_asked_for_is_quoted_step_by_step(service):
     assert quotes("How many copies of the confidentiality agreement are made?")[0].startswith("2. Two copies")
 
 
+def test_a_sentence_about_the_document_answers_only_what_the_document_is_for(service):
+    """ "This policy summarises what the insurance covers, what it does not cover…" names every topic and answers
+    none: it no longer pads an answer, but still answers a question about the policy's purpose."""
+    meta = "This policy summarises what the group business travel insurance covers"
+    assert meta not in service.ask("What's the emergency number for travel insurance when I'm abroad?").answer
+    assert service.ask("what is the purpose of the travel insurance policy").answer.startswith(f"> {meta}")
+
+
 def test_general_rule_leads_when_no_special_case_is_asked(service):
     """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
     assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")

@@ -45,6 +45,15 @@ def _own_heading(hit: Hit) -> str:
     return str(hit.doc.metadata.get("section", "")).split("›")[-1]
 
 
+# a sentence about the document itself ("This policy summarises what the insurance covers, what it does not
+# cover…") names every topic of the document and answers none of them, unless its purpose is what is asked
+_ABOUT_DOCUMENT = re.compile(
+    r"^(this (policy|standard|document|page|handbook|guide|procedure|section)|the (purpose|aim|objective)s? of this)\b",
+    re.IGNORECASE,
+)
+_ASKS_PURPOSE = re.compile(
+    r"\b(purpose|why do we have|what is (the|this) [\w\s-]{0,40}(policy|standard|handbook) (for|about))\b", re.I
+)
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 
@@ -157,6 +166,7 @@ class ExtractiveAnswerer:
     ) -> list[_Scored]:
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
+        asks_purpose = bool(_ASKS_PURPOSE.search(question))
         units = [(unit, hit) for hit in hits for unit in split_units(chunk_body(hit.doc.page_content))]
         pairs = [(unit, hit) for unit, hit in units if not not_an_answer(unit)]  # embed only what may be quoted
         if not pairs:
@@ -176,6 +186,8 @@ class ExtractiveAnswerer:
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
             special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
+            if _ABOUT_DOCUMENT.match(unit.text) and not asks_purpose:
+                special += 0.15
             role = _ROLE_SUBJECT.match(unit.text)
             if role and not content_terms(role.group(1)) & q_terms:
                 special += 0.07
