@@ -99,6 +99,14 @@ def test_a_sentence_about_the_document_answers_only_what_the_document_is_for(ser
     assert service.ask("what is the purpose of the travel insurance policy").answer.startswith(f"> {meta}")
 
 
+def test_who_to_call_is_answered_with_a_number_to_call(service):
+    """ "who do I call…" wants a phone number: not "you do not need to tell your manager the reason" (a contact of
+    a kind, nothing to dial); "biz" is the product-default synonym of "business"; "on-call" asks for no number."""
+    lead = service.ask("who do I call if I get sick on a biz trip abroad").answer.splitlines()[0]
+    assert "Meridian Assist on +1 555 0177" in lead
+    assert "phone" not in asked_kinds("what is the on-call pay rate?")
+
+
 def test_general_rule_leads_when_no_special_case_is_asked(service):
     """The README's demo: the 25-day allowance, not the long-service extra days, comes first."""
     assert service.ask("How many days of annual leave do I get?").answer.startswith("> Full-time employees accrue 25 days")

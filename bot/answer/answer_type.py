@@ -18,6 +18,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     # a lead time: "how much notice for working abroad" is answered by "…at least 3 weeks in advance", not by
     # the "20 working days per year" the same section also holds
     ("notice", re.compile(r"\b(notice|in advance|how far ahead|how early|ahead of time|beforehand)\b", re.IGNORECASE)),
+    # "who do I call…": a number to call, not "tell your manager" (a contact of a kind, but nothing to dial)
+    ("phone", re.compile(r"(?<!on-)(?<!on )\b(call|phone|ring|dial|hotline|number to call|phone number)\b", re.IGNORECASE)),
     (
         "contact",
         re.compile(
@@ -47,6 +49,7 @@ _CARRIES: dict[str, re.Pattern[str]] = {
         r"\bimmediately\b",
         re.IGNORECASE,
     ),
+    "phone": re.compile(r"\+?\d[\d ()-]{6,}\d"),
     "contact": re.compile(
         r"@[\w.-]+\.\w+|#[\w-]+|\+?\d[\d ]{6,}\d|\b(desk|hotline|line|manager|people ops|hr|finance|advisor|service desk)\b",
         re.IGNORECASE,
@@ -71,7 +74,7 @@ _TOPIC_WORDS = re.compile(r"\b(pay|paid|reimburs\w*|cost|price|match|notice|leng
 
 
 def asked_kinds(question: str) -> list[str]:
-    """The kinds of fact the question asks for, most specific first: "notice", "contact", "number"."""
+    """The kinds of fact the question asks for, most specific first: "notice", "phone", "contact", "number"."""
     plain = question if _WANTS_VALUE.search(question) else _TOPIC_WORDS.sub(" ", question)
     kinds = [kind for kind, pattern in _KINDS if pattern.search(plain)]
     # a lead time is a number already: counted twice, every row of a notice table would outweigh the one in range
