@@ -53,6 +53,8 @@ def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
     assert service.ask("who needs to approve a $40,000 purchase").answer.startswith(
         "> Total contract value: $10,000.01 to $50,000"
     )
+    small = service.ask("who approves a $800 purchase").answer  # "Up to $2,500" holds it; the other rows do not pad
+    assert small.startswith("> Total contract value: Up to $2,500") and "$2,500.01 to $10,000" not in small
     # "more than 12 hours" is no amount of money: a $250 gift is not matched to the baggage-delay row
     gift = service.ask("A vendor wants to give me concert tickets worth $250, can I accept?").answer
     assert gift.startswith("> Anything above $100 must be declined")

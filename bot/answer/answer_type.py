@@ -58,6 +58,7 @@ _CARRIES: dict[str, re.Pattern[str]] = {
 _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+_UP_TO = re.compile(r"(?:up to|under|below|less than|at most|not exceeding)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 
 # "what's the mileage rate", "who do I call", "by when…": the question wants the value itself. A yes/no question
 # ("do I get paid for unused days?") names an amount-like word without asking for a number.
@@ -154,7 +155,7 @@ def holds_amount(question: str, text: str) -> bool:
     """Whether `text` states an amount of money ("$2,500.01 to $10,000", "over $5,000") whose range holds an
     amount the question names; a bare "more than 12 hours" is no amount of money."""
     amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
-    return bool(amounts) and "$" in text and _in_range(amounts, text)
+    return bool(amounts) and "$" in text and _in_range(amounts, text, up_to=True)
 
 
 def in_its_range(question: str, unit: str) -> bool:
@@ -164,8 +165,14 @@ def in_its_range(question: str, unit: str) -> bool:
     return bool(amounts and _in_range(amounts, unit)) or _in_span(question, unit)
 
 
-def _in_range(amounts: list[float], unit: str) -> bool:
+def _in_range(amounts: list[float], unit: str, up_to: bool = False) -> bool:
+    """`up_to`: "Up to $2,500" holds $800 too (a table row's key; in a sentence, "up to $100 per person" is a
+    limit the amount may break, so it is not counted there)."""
     for low, high in _RANGE.findall(unit):
         if any(_num(low) <= a <= _num(high) for a in amounts):
             return True
-    return any(any(a > _num(low) for a in amounts) and not _RANGE.search(unit) for low in _ABOVE.findall(unit))
+    if _RANGE.search(unit):
+        return False
+    above = any(any(a > _num(low) for a in amounts) for low in _ABOVE.findall(unit))
+    below = up_to and any(any(a <= _num(high) for a in amounts) for high in _UP_TO.findall(unit))
+    return above or below

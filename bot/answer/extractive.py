@@ -279,7 +279,7 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
     rows = [c for c in scored if c.hit is lead.hit and c.unit.kind == "row" and c.unit.text.split("\n", 1)[0] == header]
     if not 2 <= len(rows) <= WHOLE_TABLE_ROWS:
         return chosen
-    if any(q_terms & content_terms(_row_cells(r.unit.text)) or in_its_range(question, r.unit.text) for r in rows):
+    if any(q_terms & content_terms(_row_cells(r.unit.text)) or _row_in_range(question, r.unit.text) for r in rows):
         return chosen
     body = lead.hit.doc.page_content
     rows.sort(key=lambda r: body.find(r.unit.text.rsplit("\n", 1)[-1]))
@@ -347,7 +347,8 @@ def not_an_answer(unit: Unit) -> bool:
 
 def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> list[float]:
     """Per unit: a bonus for the table row whose key cell names the question's entity (a city, a benefit, a level;
-    an amount asked in the key's range counts as all of it: "an $8k tool" -> "$2,500.01 to $10,000"), or, when no
+    an amount asked in the key's range counts as all of it when the table shares a word with the question: "an $8k
+    tool, who approves it?" -> "$2,500.01 to $10,000" under "Approvals required"), or, when no
     row of that table does, for its "Other…"/"default" row (Denver -> "Other US cities").
 
     The key is the row's first cell; a table is identified by its header line. 0 for non-row units.
@@ -362,7 +363,10 @@ def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> li
         keys = {
             i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) for i in indexes
         }
-        in_range = {i for i in indexes if holds_amount(question, _row_key(units[i].text))}
+        # an amount names a row only of a table about what is asked: "$250 concert tickets" is no contract value
+        in_range = {
+            i for i in indexes if holds_amount(question, _row_key(units[i].text)) and content_terms(units[i].text) & q_terms
+        }
         matched = [i for i in indexes if keys[i] & q_terms or i in in_range]
         for i in matched:
             bonuses[i] = 0.15 if i in in_range else 0.1 + 0.05 * len(keys[i] & q_terms) / len(keys[i])
@@ -376,6 +380,11 @@ def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> li
 
 
 _DEFAULT_ROW = re.compile(r"\s*(other|all other|any other|default|everyone else|rest of)\b", re.IGNORECASE)
+
+
+def _row_in_range(question: str, row: str) -> bool:
+    """Whether the row holds the amount or length of service asked ("Up to $2,500" holds "$800" as a key)."""
+    return in_its_range(question, row) or holds_amount(question, _row_key(row))
 
 
 def _row_key(row: str) -> str:
@@ -393,7 +402,7 @@ def _padding(question: str, q_terms: frozenset[str], top: _Scored, cand: _Scored
     lacks, this row naming none the leading one lacks: "salary data" is among the Confidential row's examples),
     or a quote from another document that scores clearly below the best."""
     if cand.unit.kind == "row" and top.unit.kind == "row":
-        if in_its_range(question, top.unit.text) and not in_its_range(question, cand.unit.text):
+        if _row_in_range(question, top.unit.text) and not _row_in_range(question, cand.unit.text):
             return True  # the range asked about outranks a key word ("years" is in most keys of a service table)
         if top.row > 0 and cand.row == 0:
             return True
