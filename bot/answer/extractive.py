@@ -52,7 +52,9 @@ _ABOUT_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_PURPOSE = re.compile(
-    r"\b(purpose|why do we have|what is (the|this) [\w\s-]{0,40}(policy|standard|handbook) (for|about))\b", re.I
+    r"\b(purpose|why (do|does) (we|the company|\w+) (\w+ )?have|what is (the|this) [\w\s-]{0,40}(policy|standard|handbook) "
+    r"(for|about))\b",
+    re.IGNORECASE,
 )
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
@@ -187,7 +189,7 @@ class ExtractiveAnswerer:
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
             special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
             if _ABOUT_DOCUMENT.match(unit.text) and not asks_purpose:
-                special += 0.15
+                special += 0.3
             role = _ROLE_SUBJECT.match(unit.text)
             if role and not content_terms(role.group(1)) & q_terms:
                 special += 0.07
