@@ -48,6 +48,7 @@ class Replies(_Strict):
     empty_question: str
     no_index: str  # {where}
     abstain: str  # {where}
+    abstain_sensitive: str  # an abstention on a sensitive question: the confidential contacts follow it
     other_language: dict[str, str]  # language code -> "we only have English policies" text, {where}
     truncated: str  # {limit}
     too_long: str  # {chars}, {limit}

@@ -65,3 +65,14 @@ def test_cli_answers_are_recorded_like_slack_ones(cli_env) -> None:
     assert record.channel == "cli" and record.user == "U42" and record.kind == "answer"
     [entry] = stores.audit.export()
     assert entry.user == "U42" and entry.decision == "answered"
+
+
+def test_a_sensitive_question_the_policies_do_not_answer_names_only_the_confidential_contacts(cli_env) -> None:
+    """Not "Please ask in #security": the closest policy's team is the wrong place for a situation like this."""
+    question = "a guy from sales keeps dming me at 1am asking what i'm wearing"
+    result = CliRunner().invoke(app, ["ask", question, "--user", USER, "--json"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    assert cli["kind"] == "abstain" and cli["decision"] == "private", cli
+    assert "Please ask in" not in cli["answer"] and cli["ask_instead"] is None
+    assert CONTACTS in cli["contacts"]
