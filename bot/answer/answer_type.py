@@ -158,6 +158,12 @@ def holds_amount(question: str, text: str) -> bool:
     return bool(amounts) and "$" in text and _in_range(amounts, text, up_to=True)
 
 
+def table_holds_amount(question: str, text: str) -> bool:
+    """Whether a table row (a "|" line) of `text` states an amount of money whose range holds one the question
+    names."""
+    return any(line.lstrip().startswith("|") and holds_amount(question, line) for line in text.splitlines())
+
+
 def in_its_range(question: str, unit: str) -> bool:
     """Whether an amount or a length of service in the question falls in the unit's range ("$100,000 purchase"
     in "$50,000.01 to $250,000", "after 3 years" in "2 years to less than 5 years")."""

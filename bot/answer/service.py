@@ -8,11 +8,12 @@ Callers hand in a cleaned question (`bot.assist` sanitises it once for every sur
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from langchain_core.runnables import RunnableLambda
 
 from bot import metrics
 from bot.answer.abstention import abstention
-from bot.answer.answer_type import holds_amount, names_amount
+from bot.answer.answer_type import names_amount, table_holds_amount
 from bot.answer.answerer import Answerer, AnswererContext, Draft, DraftRequest, build_answerer
 from bot.answer.calibration import calibrated_threshold
 from bot.answer.confidence import corpus_stats, evidence_of, signals
@@ -293,13 +294,7 @@ class PolicyService:
         stats = corpus_stats(self._bm25)
         if stats is None:
             return None
-
-        def best(text: str, among: Callable[[str], bool] | None = None) -> Hit | None:
-            found = searcher.lexical_hits(
-                text, 1, principals=state.principals, filters=state.filters, today=self.today(), among=among
-            )
-            return found[0] if found else None
-
+        who, filters, today = state.principals, state.filters, self.today()
         text = " ".join(h.doc.page_content for h in read)
         rare = sorted(
             (stats.df[t], w)
@@ -308,11 +303,12 @@ class PolicyService:
         )
         missing = next((w for _, w in rare if w.lower() not in text.lower()), None)
         if missing is not None:
-            return best(missing)
-        if not names_amount(state.query) or _holds_range(state.query, text):
+            return searcher.lexical_hit(missing, principals=who, filters=filters, today=today)
+        if not names_amount(state.query) or table_holds_amount(state.query, text):
             return None
         query = expand_query(state.query, self.company.synonyms)
-        return best(query, among=lambda chunk: _holds_range(state.query, chunk))
+        holds = functools.partial(table_holds_amount, state.query)
+        return searcher.lexical_hit(query, principals=who, filters=filters, today=today, among=holds)
 
     def _answer(self, state: _State) -> AnswerResult:
         if state.result is not None:
@@ -413,11 +409,6 @@ class PolicyService:
             bm25_weight=o.bm25_weight if o.bm25_weight is not None else 1.0,
             max_per_section=s.max_chunks_per_section,
         )
-
-
-def _holds_range(question: str, text: str) -> bool:
-    """Whether a table row of `text` states an amount of money whose range holds one the question names."""
-    return any(line.lstrip().startswith("|") and holds_amount(question, line) for line in text.splitlines())
 
 
 def _source(n: int, hit: Hit, quotes: list[str]) -> Source:

@@ -141,8 +141,10 @@ class Assist:
         answered = result.kind in ("answer", "abstain")
         sensitive = self.sensitive.check(result.question) if answered else None
         restricted = any(not can_see(s.audience, place.readers) for s in result.sources)
-        if sensitive and result.kind == "abstain":  # the confidential contacts, not the closest policy's team
-            result = result.model_copy(update={"answer": self.company.replies.abstain_sensitive, "ask_instead": None})
+        replies = self.company.replies
+        if sensitive and result.kind == "abstain" and result.answer == replies.abstain.format(where=result.ask_instead):
+            # the confidential contacts, not the closest policy's team (a notice about the language stays)
+            result = result.model_copy(update={"answer": replies.abstain_sensitive, "ask_instead": None})
         if sensitive or restricted:
             return self._outcome(result, asker.principals, stored, private=True, sensitive=sensitive, place_private=place.private)
         needs_recompute = asker.principals != place.readers and answered and not _quotes_only(result)

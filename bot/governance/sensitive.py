@@ -17,15 +17,17 @@ Why descriptions and not the bare phrases: a two-word phrase embeds too close to
 cosine to the closest description (as before): people describe the same situation in words no
 description has ("my supervisor rubbed my back during a 1:1" is 0.49 from the closest), while the
 classifier learns which directions of the embedding separate a situation from a routine question:
-on situations written apart from the examples (bench/sensitive_eval.py) it flags far more of them at
-no more false flags on ordinary questions. It is fitted once per process and profile, on first use
-(about 150 sentences embedded: a second or two).
+on 72 situations written apart from the examples (bench/sensitive_eval.py) it flags 46 where the cosine
+flagged 10, at 2 of 72 look-alike routine questions flagged where the cosine flagged none. It is
+fitted once per process, embedding model and profile, in the warm-up or on first use (about 185
+sentences embedded: half a second).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -204,8 +206,14 @@ class _Model:
     examples: np.ndarray  # unit-length embeddings of the descriptions, one row each
 
 
-_C = 4.0  # inverse L2 strength; chosen with bench/sensitive_eval.py (1 flagged more ordinary questions, 16 no more situations)
-_models: dict[tuple[int, tuple[str, ...], tuple[str, ...]], _Model] = {}
+# Inverse L2 strength, chosen on the golden and verified_questions sets before the held-out ones were written.
+# bench/sensitive_eval.py now: C=1 flags 4/72 look-alike routine questions (C=4: 2/72); C=16 flags 50/72
+# situations (C=4: 46/72) and 9/227 routine questions (C=4: 7/227).
+_C = 4.0
+# per embedding model (weakly held: a model object that is gone takes its classifiers with it), per lists
+_models: weakref.WeakKeyDictionary[QueryEmbedder, dict[tuple[tuple[str, ...], tuple[str, ...]], _Model]] = (
+    weakref.WeakKeyDictionary()
+)
 _models_lock = threading.Lock()
 
 
@@ -213,15 +221,15 @@ def _fitted(embeddings: QueryEmbedder, examples: tuple[str, ...], ordinary: tupl
     """The classifier for these lists, fitted once per process (every service of a process shares one model).
 
     Classes are weighted by their size ("balanced"): the ordinary questions outnumber the descriptions."""
-    key = (id(embeddings), examples, ordinary)
     with _models_lock:
-        if key not in _models:
+        fitted = _models.setdefault(embeddings, {})
+        if (examples, ordinary) not in fitted:
             raw = np.asarray(embeddings.embed_documents([*examples, *ordinary]), dtype=np.float32)
             vectors = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
             labels = np.array([1] * len(examples) + [0] * len(ordinary))
             classifier = LogisticRegression(C=_C, class_weight="balanced", max_iter=2000).fit(vectors, labels)
-            _models[key] = _Model(classifier, vectors[: len(examples)])
-        return _models[key]
+            fitted[(examples, ordinary)] = _Model(classifier, vectors[: len(examples)])
+        return fitted[(examples, ordinary)]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

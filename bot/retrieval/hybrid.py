@@ -104,26 +104,23 @@ class HybridSearcher:
         best = max((sim for _, sim in dense), default=0.0)
         return SearchResult(ranked, embedding, best, timings)
 
-    def lexical_hits(
+    def lexical_hit(
         self,
         text: str,
-        n: int,
         *,
         principals: Principals = principals_of(),
         filters: Mapping[str, object] | None = None,
         today: dt.date | None = None,
         among: Callable[[str], bool] | None = None,
-    ) -> list[Hit]:
-        """The `n` chunks this asker may see that BM25 ranks first for `text` alone, best first (empty: no chunk
-        has a word of it); the same access and validity filters as `search`. `among`: only chunks whose text it
-        accepts (it reads every chunk's text: use it for rare questions)."""
+    ) -> Hit | None:
+        """The chunk this asker may see that BM25 ranks first for `text` alone (None: no chunk has a word of it);
+        the same access and validity filters as `search`. `among`: only chunks whose text it accepts (it reads
+        every chunk's text: use it for rare questions)."""
         mask = self._mask(principals, dict(filters or {}), today or dt.date.today())
         if among is not None:
             mask = mask * np.fromiter((among(t) for t in self.bm25.texts), dtype=np.float32, count=len(self.bm25.texts))
-        return [
-            Hit(doc, bm25_score=score, bm25_rank=rank)
-            for rank, (doc, score) in enumerate(self.bm25.search(text, n, weight_mask=mask), 1)
-        ]
+        found = self.bm25.search(text, 1, weight_mask=mask)
+        return Hit(found[0][0], bm25_score=found[0][1], bm25_rank=1) if found else None
 
     def _mask(self, principals: Principals, filters: dict, today: dt.date) -> np.ndarray:
         """The BM25 weight mask of the chunks `principals` may see that match `filters` and apply on `today`."""

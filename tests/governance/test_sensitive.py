@@ -1,14 +1,12 @@
 """Sensitive-question detection: lexical topics, others' pay, a classifier over embeddings; ordinary questions pass."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.company import load_company
 from bot.config import Settings
-from bot.governance.pii import get_masker
 from bot.governance.sensitive import SensitiveDetector
 from bot.retrieval.embeddings import load_embeddings
 
@@ -121,22 +119,3 @@ def test_the_classifier_is_fitted_once_per_process_and_profile() -> None:
     assert calls == [5]
     # without ordinary questions to learn from there is no semantic detector: only the lexical one
     assert SensitiveDetector(["harassment"], ["bad thing a"], embeddings, 0.5).check("a bad thing") is None
-
-
-def test_latency_of_the_check(detector: SensitiveDetector) -> None:
-    """Measured for the closing note: the whole sensitive check and masking one question."""
-    masker = get_masker(Settings())
-    question = "How many days of annual leave do I get if I joined in March? My email is ana.lopez@gmail.com"
-    detector.check(question)
-    masker.mask(question)
-    n = 20
-    t0 = time.perf_counter()
-    for _ in range(n):
-        detector.check(question)
-    check_ms = (time.perf_counter() - t0) * 1000 / n
-    t0 = time.perf_counter()
-    for _ in range(n):
-        masker.mask(question)
-    mask_ms = (time.perf_counter() - t0) * 1000 / n
-    print(f"\nsensitive check {check_ms:.1f} ms/question, masker.mask {mask_ms:.1f} ms/question")
-    assert check_ms < 250 and mask_ms < 250
