@@ -205,9 +205,10 @@ def test_a_lead_in_sentence_is_never_quoted_without_its_list(service):
 
 def test_a_clause_under_a_heading_that_names_the_question_words_answers_it(service):
     """ "first day" is the heading ("2. Your first day") of the photo-ID sentence, not in it: this abstained
-    (confidence 0.34) before the heading counted."""
+    (confidence 0.34) before the heading counted. It is quoted in the lead quote, after the sentence it continues."""
     result = service.ask("what do i need to bring on my first day")
-    assert not result.abstained and "> Bring a government-issued photo ID" in result.answer
+    assert not result.abstained and "Bring a government-issued photo ID" in result.answer.splitlines()[0]
+    assert result.answer.count("Bring a government-issued photo ID") == 1  # a continuing sentence is quoted once
 
 
 def test_a_value_question_leads_with_the_quote_that_carries_the_value(service):
@@ -361,3 +362,76 @@ def test_pdf_lists_and_headings_are_split_into_the_right_units():
     step = next(u for u in units if u.text.startswith("1. Applications"))
     assert step.kind == "item" and "second individual" in step.text, "an item is one unit, all its sentences"
     assert step.lead is None, "'Procedures:' says nothing: it is no item's lead"
+
+
+def _handbook_answer(service: PolicyService, question: str, body: str) -> str:
+    """The extractive answer to `question` from one chunk of handbook text (`body`, headed like an ingested chunk)."""
+    from langchain_core.documents import Document
+
+    from bot.answer.answerer import DraftRequest
+    from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
+    from bot.retrieval.hybrid import Hit
+
+    answerer = ExtractiveAnswerer(UnitEmbeddingCache(service.embeddings), service.words.get, synonyms={})
+    hit = Hit(Document(page_content=f"Staff Handbook › Policies\n{body}", metadata={"doc_id": "handbook.pdf"}, id="h1"))
+    request = DraftRequest(question, question, [], [hit], service.embeddings.embed_query(question))
+    return answerer.draft(request).text
+
+
+def test_the_sentences_that_continue_the_lead_quote_are_quoted_with_it(service):
+    """A handbook's clause goes on for a few sentences, and the detail asked is often in the third ("The minutes
+    of all actions taken…"); a sentence opening by pointing back ("It is…") continues it whatever its words."""
+    conflict = _handbook_answer(
+        service,
+        "What should be done when a conflict of interest of an employee is disclosed?",
+        "A conflict of interest on the part of an employee or contractor of the Foundation will be disclosed. When any "
+        "such interest becomes a matter of Board action, such individuals shall declare the conflict and absent "
+        "themselves from the discussion. The minutes of all actions taken related to the matter will clearly reflect "
+        "that these requirements have been met.\nThe Foundation hires on merit.",
+    )
+    assert conflict.startswith("> A conflict of interest") and "The minutes of all actions taken" in conflict
+    assert "hires on merit" not in conflict
+    recruiting = _handbook_answer(
+        service,
+        "In what way does the recruitment process represent the Foundation?",
+        "A good recruitment process is very important for your Foundation. The process itself speaks volumes about "
+        "your company. It is a direct reflection of the validity and professionalism of your organization.",
+    )
+    assert "It is a direct reflection" in recruiting
+
+
+def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):
+    """A PDF's next line is often the same clause's next sentence; a list or a lead-in on the next line is not."""
+    units = split_units("Notify your supervisor before your start time.\nNotify them on each day of absence.\n- a list item")
+    assert units[0].follow == "Notify them on each day of absence."
+    assert units[1].follow is None
+    answer = _handbook_answer(
+        service,
+        "When must an employee notify their supervisor about sick leave?",
+        "When an employee will be off on sick leave, they must notify their supervisor no later than the starting time "
+        "of their work day.\nEmployees must notify their supervisor on each day of absence unless other arrangements "
+        "have been made.",
+    )
+    assert "on each day of absence" in answer.splitlines()[0]
+
+
+def test_a_further_quote_is_continued_by_a_sentence_on_the_question_topic(service):
+    """ "how do I print": the follow-me sentence is the second quote; the queue to send the job to follows it."""
+    answer = service.ask("how do I print to the office printers?").answer
+    assert 'All office printers use secure "follow-me" printing. Send your job to the "Northwind-SecurePrint"' in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("what happens after my sick days run out?", "After sick leave is exhausted"),
+        ("will I get in trouble for losing my laptop", "You will not be disciplined for honestly reporting a lost device"),
+        ("can I plug my own router into the office network", "connect unapproved network devices"),
+        ("can I buy a govt official lunch?", "require prior written approval from the General Counsel"),
+    ],
+)
+def test_everyday_idioms_reach_the_policy_words(service, question, clause):
+    """Product-default synonyms: "run out" -> exhausted, "losing" -> lost, "in trouble" -> disciplined, "plug" ->
+    connect, "lunch" -> hospitality (each abstained or quoted another clause before)."""
+    answer = service.ask(question).answer
+    assert clause in answer.splitlines()[0], answer

@@ -155,7 +155,8 @@ class ExtractiveAnswerer:
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
         chosen = _whole_table(question, q_terms, chosen, scored)
         chosen = _whole_list(question, chosen, scored)
-        draft = _compose(chosen, _context(question, chosen[0]))
+        chosen, contexts = _with_context(question, chosen, scored)
+        draft = _compose(chosen, contexts)
         if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
             lead = chosen[0]
             draft.answers = (
@@ -431,14 +432,51 @@ def readable_row(text: str) -> str:
     return " · ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c)
 
 
-def _context(question: str, top: _Scored) -> str | None:
-    """The sentence after the best quote when it continues the same point (it often holds the detail)."""
-    follow = top.unit.follow
-    if not follow or len(follow.split()) > 45:
-        return None
-    shared_with_question = content_terms(follow) & content_terms(question)
-    shared_with_quote = content_terms(follow) & content_terms(top.unit.text)
-    return follow if shared_with_question or len(shared_with_quote) >= 2 else None
+CONTEXT_SENTENCES, CONTEXT_WORDS = 2, 60
+# a sentence that opens by pointing back continues the point whatever its words ("It is a direct reflection…")
+_POINTS_BACK = re.compile(r"^(it|this|these|that|those|they|such|however|in (this|that|the) (case|event))\b", re.IGNORECASE)
+
+
+def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> tuple[list[_Scored], dict[int, list[str]]]:
+    """The quotes, each with the sentences that continue it (`_context`, by `id` of the quote); a quote that
+    another one's context already holds is dropped (it is quoted in its place)."""
+    kept: list[_Scored] = []
+    contexts: dict[int, list[str]] = {}
+    quoted: set[str] = set()
+    for cand in chosen:
+        if cand.unit.text in quoted:
+            continue
+        kept.append(cand)
+        quoted.add(cand.unit.text)
+        contexts[id(cand)] = _context(question, cand, scored, lead=cand is chosen[0], quoted=quoted)
+        quoted.update(contexts[id(cand)])
+    return kept, contexts
+
+
+def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]) -> list[str]:
+    """The sentences after a quote in its paragraph (or its next plain paragraph) while they continue the same
+    point; they often hold the detail ("…shall declare the conflict. The minutes of all actions taken related to
+    the matter will…"). After the lead quote: at most CONTEXT_SENTENCES of them and CONTEXT_WORDS words, each
+    sharing a word with the question, two with the quote so far, or opening by pointing back ("It is…"); after a
+    further quote, one sentence that shares a topic word with the question or points back. None already `quoted`."""
+    units = {c.unit.text: c.unit for c in scored if c.hit is quote.hit}
+    # after a further quote only a topic word counts: "process" or "work" alone is in most sentences
+    asked = content_terms(question) if lead else content_terms(question) - QUESTION_SHAPE
+    added: list[str] = []
+    unit: Unit | None = quote.unit
+    terms_so_far = content_terms(quote.unit.text)
+    limit = CONTEXT_SENTENCES if lead else 1
+    while unit is not None and unit.follow and unit.follow not in quoted and len(added) < limit:
+        follow = unit.follow
+        if sum(len(s.split()) for s in [*added, follow]) > CONTEXT_WORDS:
+            break
+        terms = content_terms(follow)
+        if not (terms & asked or (lead and len(terms & terms_so_far) >= 2) or _POINTS_BACK.match(follow)):
+            break
+        added.append(follow)
+        terms_so_far |= terms
+        unit = units.get(follow)
+    return added
 
 
 def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
@@ -447,7 +485,7 @@ def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
     return any(sentence in c.unit.text or c.unit.lead == sentence for c in chosen[: chosen.index(before)])
 
 
-def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
+def _compose(chosen: list[_Scored], contexts: Mapping[int, list[str]] | None = None) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
@@ -457,8 +495,9 @@ def _compose(chosen: list[_Scored], context: str | None = None) -> Draft:
             order.append(cand.hit)
             quotes[cand.hit.chunk_id] = []
         text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
-        if cand is chosen[0] and context and not any(context in c.unit.text for c in chosen):
-            text = f"{text} {context}"
+        context = (contexts or {}).get(id(cand))
+        if context:
+            text = " ".join([text, *context])
         if cand.unit.kind == "item" and cand.unit.lead and not _quoted(cand.unit.lead, chosen, cand):
             # an item alone ("- a lost or stolen laptop;") does not say what the list is for
             text = f"{cand.unit.lead}\n{text}"

@@ -20,7 +20,7 @@ ITEM_WHOLE_WORDS = 60
 class Unit:
     text: str  # verbatim from the source (a table row is quoted with its header)
     kind: str  # "sentence" | "item" | "row" | "lead" (a lead-in line with its list items)
-    follow: str | None = None  # the next sentence of the same paragraph, for context
+    follow: str | None = None  # the next sentence of its paragraph or of the next plain one, for context
     lead: str | None = None  # for a list item: the sentence introducing its list ("Report the following:")
 
 
@@ -48,11 +48,25 @@ def split_units(body: str) -> list[Unit]:
             of = lead if kind == "item" and lead and not _bare_label(lead) else None
             # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
             standalone = [s for s in sentences if not (items and s == sentences[-1])]
-            units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], None]))
+            after = _next_paragraph(lines, i + 1) if kind == "sentence" and not items else None
+            units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], after]))
             if items:
                 units.append(Unit("\n".join([_lead_in(sentences), *items]), "lead"))
         i += 1
     return units
+
+
+def _next_paragraph(lines: list[str], start: int) -> str | None:
+    """The first sentence of the next line when it is a paragraph of plain sentences (no list item, table row or
+    lead-in): a PDF's clause often goes on in its next line ("…no later than the starting time of the work day." /
+    "Employees must notify their supervisor on each day of absence…")."""
+    line = next((ln.strip() for ln in lines[start:] if ln.strip()), "")
+    if not line or LIST_ITEM.match(line) or line.startswith("|") or line.endswith(":"):
+        return None
+    first = _sentences(line)
+    if not first or not first[0].endswith((".", "!")) or _FOLLOWING.search(first[0]):
+        return None  # a heading left in a PDF's text, or a list's lead-in (quoted with its list only)
+    return first[0]
 
 
 def _bare_label(text: str) -> bool:
