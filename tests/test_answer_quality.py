@@ -53,6 +53,8 @@ def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
     assert service.ask("who needs to approve a $40,000 purchase").answer.startswith(
         "> Total contract value: $10,000.01 to $50,000"
     )
+    above = service.ask("who approves a purchase above $250,000").answer  # not the row ending at $250,000
+    assert above.startswith("> Total contract value: Above $250,000"), above
     small = service.ask("who approves a $800 purchase").answer  # "Up to $2,500" holds it; the other rows do not pad
     assert small.startswith("> Total contract value: Up to $2,500") and "$2,500.01 to $10,000" not in small
     # "more than 12 hours" is no amount of money: a $250 gift is not matched to the baggage-delay row
@@ -413,6 +415,34 @@ def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):
         "have been made.",
     )
     assert "on each day of absence" in answer.splitlines()[0]
+
+
+def test_a_sentence_wrapped_onto_the_next_line_is_one_sentence_again():
+    """A PDF's text wraps mid-sentence ("…they are insured under" / "Northwind's equipment policy."); a heading
+    line is not joined to its paragraph, nor a list item to the next item."""
+    units = split_units(
+        "Laptops are not covered; they are insured under\nNorthwind's equipment policy.\n"
+        "2.1 Personal days added to a business trip\nIf you add personal days, you stay covered.\n- one of\n- two"
+    )
+    texts = [u.text for u in units]
+    assert "Laptops are not covered; they are insured under Northwind's equipment policy." in texts
+    assert "If you add personal days, you stay covered." in texts and "- one of" in texts
+
+
+def test_the_next_paragraph_continues_a_quote_only_on_the_question_topic(service):
+    """A new paragraph is usually a new point ("Sick leave may also be used to care for a sick child…" after the
+    yearly allowance shares only "sick" with the question); a quote is not continued with masked personal data
+    ("The current confidential advisor is <PERSON>…"), but the sentence after it may still continue it."""
+    answer = _handbook_answer(
+        service,
+        "How many sick days do I get per year?",
+        "Employees receive 10 days of paid sick leave per calendar year.\n"
+        "Sick leave may also be used to care for a sick child or parent.",
+    )
+    assert answer.startswith("> Employees receive 10 days") and "sick child" not in answer.splitlines()[0]
+    lead = service.ask("can i talk to someone confidentially about harassment without starting an investigation").answer
+    first = lead.splitlines()[0]
+    assert "confidential-advisors@northwind.example" in first and "<PERSON>" not in first, lead
 
 
 def test_a_further_quote_is_continued_by_a_sentence_on_the_question_topic(service):

@@ -154,7 +154,7 @@ def names_amount(question: str) -> bool:
 def holds_amount(question: str, text: str) -> bool:
     """Whether `text` states an amount of money ("$2,500.01 to $10,000", "over $5,000") whose range holds an
     amount the question names; a bare "more than 12 hours" is no amount of money."""
-    amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
+    amounts = _asked_amounts(question)
     return bool(amounts) and "$" in text and _in_range(amounts, text, up_to=True)
 
 
@@ -167,8 +167,20 @@ def table_holds_amount(question: str, text: str) -> bool:
 def in_its_range(question: str, unit: str) -> bool:
     """Whether an amount or a length of service in the question falls in the unit's range ("$100,000 purchase"
     in "$50,000.01 to $250,000", "after 3 years" in "2 years to less than 5 years")."""
-    amounts = [_num(v, s) for v, s in _AMOUNT.findall(question)]
+    amounts = _asked_amounts(question)
     return bool(amounts and _in_range(amounts, unit)) or _in_span(question, unit)
+
+
+# "a purchase above $250,000" asks for the row above it, not the one ending at it
+_ASKED_ABOVE = re.compile(r"\b(?:over|above|more than|greater than|exceeding)\s*$", re.IGNORECASE)
+
+
+def _asked_amounts(question: str) -> list[float]:
+    """The amounts of money a question names, in dollars; one it asks "above" counts as a cent more."""
+    return [
+        _num(m.group(1), m.group(2)) + (0.01 if _ASKED_ABOVE.search(question[: m.start()]) else 0.0)
+        for m in _AMOUNT.finditer(question)
+    ]
 
 
 def _in_range(amounts: list[float], unit: str, up_to: bool = False) -> bool:

@@ -23,6 +23,7 @@ from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
 from bot.answer.text_units import Unit, split_units
 from bot.answer.word_cover import WordVectors, closeness
 from bot.core.chunks import LIST_ITEM, chunk_body
+from bot.core.masking import PLACEHOLDER
 from bot.retrieval.hybrid import Hit
 from bot.retrieval.synonyms import expand_query
 
@@ -454,27 +455,46 @@ def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -
 
 
 def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]) -> list[str]:
-    """The sentences after a quote in its paragraph (or its next plain paragraph) while they continue the same
-    point; they often hold the detail ("…shall declare the conflict. The minutes of all actions taken related to
-    the matter will…"). After the lead quote: at most CONTEXT_SENTENCES of them and CONTEXT_WORDS words, each
-    sharing a word with the question, two with the quote so far, or opening by pointing back ("It is…"); after a
-    further quote, one sentence that shares a topic word with the question or points back. None already `quoted`."""
+    """The sentences after a quote while they continue the same point; they often hold the detail ("…shall declare
+    the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`, none with
+    masked personal data (a "<PERSON>" adds nothing: it is skipped), at most CONTEXT_WORDS words.
+
+    In the quote's paragraph, after the lead quote: up to CONTEXT_SENTENCES, each sharing a word with the question,
+    two words or a number with the quote so far ("…up to $100 per person. Anything above $100 must be declined…"),
+    or opening by pointing back ("It is a direct reflection…"); after a further quote, one sentence sharing a
+    topic word with the question or pointing back. Requiring a question word the quote lacks cut padding ("Never
+    leave a laptop visible…" after "Laptops lock automatically…") but lost 3 handbook answers and 1 golden one.
+    The next paragraph opens a new point more often than not ("Sick leave may also be used to care for a sick
+    child…" after the yearly allowance): its first sentence continues a quote only when it shares two topic words
+    with the question."""
     units = {c.unit.text: c.unit for c in scored if c.hit is quote.hit}
-    # after a further quote only a topic word counts: "process" or "work" alone is in most sentences
-    asked = content_terms(question) if lead else content_terms(question) - QUESTION_SHAPE
+    words = content_terms(question)
+    topic = words - QUESTION_SHAPE  # after a further quote, "process", "use" or "work" alone is in most sentences
     added: list[str] = []
     unit: Unit | None = quote.unit
-    terms_so_far = content_terms(quote.unit.text)
+    so_far = content_terms(quote.unit.text)
     limit = CONTEXT_SENTENCES if lead else 1
     while unit is not None and unit.follow and unit.follow not in quoted and len(added) < limit:
         follow = unit.follow
         if sum(len(s.split()) for s in [*added, follow]) > CONTEXT_WORDS:
             break
+        if PLACEHOLDER.search(follow):
+            if unit.follow_is_new_paragraph:
+                break
+            unit = units.get(follow)  # skipped, not quoted: the sentence after it may still continue the point
+            continue
         terms = content_terms(follow)
-        if not (terms & asked or (lead and len(terms & terms_so_far) >= 2) or _POINTS_BACK.match(follow)):
+        if unit.follow_is_new_paragraph:
+            continues = len(terms & topic) >= 2
+        elif lead:
+            shared = terms & so_far
+            continues = bool(terms & words or len(shared) >= 2 or any(c.isdigit() for t in shared for c in t))
+        else:
+            continues = bool(terms & topic)
+        if not (continues or (not unit.follow_is_new_paragraph and _POINTS_BACK.match(follow))):
             break
         added.append(follow)
-        terms_so_far |= terms
+        so_far |= terms
         unit = units.get(follow)
     return added
 

@@ -22,11 +22,12 @@ class Unit:
     kind: str  # "sentence" | "item" | "row" | "lead" (a lead-in line with its list items)
     follow: str | None = None  # the next sentence of its paragraph or of the next plain one, for context
     lead: str | None = None  # for a list item: the sentence introducing its list ("Report the following:")
+    follow_is_new_paragraph: bool = False  # `follow` opens the next paragraph (a new point, more often than not)
 
 
 def split_units(body: str) -> list[Unit]:
     units: list[Unit] = []
-    lines = body.splitlines()
+    lines = _unwrapped(body.splitlines())
     lead: str | None = None  # the lead-in of the list being read (a line ending with ":")
     i = 0
     while i < len(lines):
@@ -49,11 +50,40 @@ def split_units(body: str) -> list[Unit]:
             # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
             standalone = [s for s in sentences if not (items and s == sentences[-1])]
             after = _next_paragraph(lines, i + 1) if kind == "sentence" and not items else None
-            units.extend(Unit(s, kind, nxt, of) for s, nxt in zip(standalone, [*sentences[1:], after]))
+            follows = [*sentences[1:], after]
+            units.extend(
+                Unit(s, kind, nxt, of, follow_is_new_paragraph=after is not None and j == len(sentences) - 1)
+                for j, (s, nxt) in enumerate(zip(standalone, follows))
+            )
             if items:
                 units.append(Unit("\n".join([_lead_in(sentences), *items]), "lead"))
         i += 1
     return units
+
+
+# a line that stops on one of these words, or before a line starting in lower case, was wrapped mid-sentence (a
+# PDF's text: "…they are insured under" / "Northwind's equipment policy."); a heading never ends so
+_OPEN_END = re.compile(r"\b(a|an|the|of|to|for|and|or|but|with|in|on|at|by|from|under|as|that|your|their|its|is|are|be)$", re.I)
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The lines with a sentence wrapped onto the next line joined again (never onto a list item or table row)."""
+    out: list[str] = []
+    for line in lines:
+        text = line.strip()
+        prev = out[-1] if out else ""
+        wrapped = prev and not prev.startswith("|") and not prev.endswith((".", ":", ";", "!", "?"))
+        if (
+            wrapped
+            and text
+            and not LIST_ITEM.match(text)
+            and not text.startswith("|")
+            and (_OPEN_END.search(prev) or text[0].islower())
+        ):
+            out[-1] = f"{prev} {text}"
+        else:
+            out.append(text)
+    return out
 
 
 def _next_paragraph(lines: list[str], start: int) -> str | None:

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
+
+# a typed placeholder the masker leaves in indexed text ("<PERSON>", "<EMAIL>", "<BANK_ACCOUNT>")
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
 
 
 class Masker(Protocol):
