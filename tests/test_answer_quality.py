@@ -400,6 +400,14 @@ def test_the_sentences_that_continue_the_lead_quote_are_quoted_with_it(service):
         "your company. It is a direct reflection of the validity and professionalism of your organization.",
     )
     assert "It is a direct reflection" in recruiting
+    # "This policy…" opens by pointing back, but at the document: it continues nothing
+    insured = _handbook_answer(
+        service,
+        "Does the company pay for babysitting when I travel for work?",
+        "Every employee who travels on company business is insured. This policy summarises what the insurance covers "
+        "and how to make a claim.",
+    )
+    assert insured.startswith("> Every employee who travels") and "This policy summarises" not in insured
 
 
 def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):

@@ -456,8 +456,9 @@ def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -
 
 def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]) -> list[str]:
     """The sentences after a quote while they continue the same point; they often hold the detail ("…shall declare
-    the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`, none with
-    masked personal data (a "<PERSON>" adds nothing: it is skipped), at most CONTEXT_WORDS words.
+    the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`, none about
+    the document itself (unless its purpose is asked), none with masked personal data (a "<PERSON>" adds nothing:
+    it is skipped), at most CONTEXT_WORDS words.
 
     In the quote's paragraph, after the lead quote: up to CONTEXT_SENTENCES, each sharing a word with the question,
     two words or a number with the quote so far ("…up to $100 per person. Anything above $100 must be declined…"),
@@ -468,6 +469,7 @@ def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool
     child…" after the yearly allowance): its first sentence continues a quote only when it shares two topic words
     with the question."""
     units = {c.unit.text: c.unit for c in scored if c.hit is quote.hit}
+    asks_purpose = bool(_ASKS_PURPOSE.search(question))
     words = content_terms(question)
     topic = words - QUESTION_SHAPE  # after a further quote, "process", "use" or "work" alone is in most sentences
     added: list[str] = []
@@ -478,6 +480,8 @@ def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool
         follow = unit.follow
         if sum(len(s.split()) for s in [*added, follow]) > CONTEXT_WORDS:
             break
+        if _ABOUT_DOCUMENT.match(follow) and not asks_purpose:
+            break  # "This policy summarises…" is about the document, not the quote (held back as a quote too)
         if PLACEHOLDER.search(follow):
             if unit.follow_is_new_paragraph:
                 break
