@@ -55,6 +55,10 @@ def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
     )
     above = service.ask("who approves a purchase above $250,000").answer  # not the row ending at $250,000
     assert above.startswith("> Total contract value: Above $250,000"), above
+    exceeds = service.ask("what if the contract exceeds $10,000").answer
+    assert exceeds.startswith("> Total contract value: $10,000.01 to $50,000"), exceeds
+    at_most = service.ask("who approves a purchase of no more than $2,500").answer  # "no more than" is no "above"
+    assert at_most.startswith("> Total contract value: Up to $2,500"), at_most
     small = service.ask("who approves a $800 purchase").answer  # "Up to $2,500" holds it; the other rows do not pad
     assert small.startswith("> Total contract value: Up to $2,500") and "$2,500.01 to $10,000" not in small
     # "more than 12 hours" is no amount of money: a $250 gift is not matched to the baggage-delay row
@@ -400,6 +404,8 @@ def test_the_sentences_that_continue_the_lead_quote_are_quoted_with_it(service):
         "your company. It is a direct reflection of the validity and professionalism of your organization.",
     )
     assert "It is a direct reflection" in recruiting
+    emergency = service.ask("what do I do in a medical emergency abroad").answer.splitlines()[0]
+    assert "go to the nearest hospital first. Then call Meridian Assist on +1 555 0177" in emergency  # "Then…"
     # "This policy…" opens by pointing back, but at the document: it continues nothing
     insured = _handbook_answer(
         service,
@@ -430,11 +436,15 @@ def test_a_sentence_wrapped_onto_the_next_line_is_one_sentence_again():
     line is not joined to its paragraph, nor a list item to the next item."""
     units = split_units(
         "Laptops are not covered; they are insured under\nNorthwind's equipment policy.\n"
+        "Also tell your manager and People\nOps at hr@northwind.example as soon as you can.\n"
         "2.1 Personal days added to a business trip\nIf you add personal days, you stay covered.\n- one of\n- two"
     )
     texts = [u.text for u in units]
     assert "Laptops are not covered; they are insured under Northwind's equipment policy." in texts
+    assert "Also tell your manager and People Ops at hr@northwind.example as soon as you can." in texts
     assert "If you add personal days, you stay covered." in texts and "- one of" in texts
+    heading = next(u for u in units if u.text.startswith("2.1"))
+    assert not_an_answer(heading)  # a numbered heading is never quoted
 
 
 def test_the_next_paragraph_continues_a_quote_only_on_the_question_topic(service):

@@ -171,8 +171,10 @@ def in_its_range(question: str, unit: str) -> bool:
     return bool(amounts and _in_range(amounts, unit)) or _in_span(question, unit)
 
 
-# "a purchase above $250,000" asks for the row above it, not the one ending at it
-_ASKED_ABOVE = re.compile(r"\b(?:over|above|more than|greater than|exceeding)\s*$", re.IGNORECASE)
+# "a purchase above $250,000" asks for the row above it, not the one ending at it ("no more than $2,500" does not)
+_ASKED_ABOVE = re.compile(
+    r"(?<!\bno )(?<!\bnot )\b(?:over|above|more than|greater than|exceeding|exceeds?|north of)\s*$", re.IGNORECASE
+)
 
 
 def _asked_amounts(question: str) -> list[float]:

@@ -20,7 +20,7 @@ from bot.answer.answer_type import carries, holds_amount, in_its_range, type_bon
 from bot.answer.answerer import Draft, DraftRequest
 from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, negated, un_forms
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
-from bot.answer.text_units import Unit, split_units
+from bot.answer.text_units import Unit, heading_like, split_units
 from bot.answer.word_cover import WordVectors, closeness
 from bot.core.chunks import LIST_ITEM, chunk_body
 from bot.core.masking import PLACEHOLDER
@@ -328,9 +328,6 @@ def _whole_list(question: str, chosen: list[_Scored], scored: list[_Scored]) -> 
     return listed + [c for c in chosen if c not in listed]
 
 
-_TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
-
-
 def not_an_answer(unit: Unit) -> bool:
     """A unit that cannot answer a question whatever its words: a question ("Does your Foundation permit
     solicitation?", from a template), a heading left unmarked in a PDF's text ("Fitness for Duty", "Solicitation
@@ -341,12 +338,9 @@ def not_an_answer(unit: Unit) -> bool:
         return False
     if text.endswith("?"):
         return True
-    words = text.split()
     if unit.kind == "sentence" and text.endswith(":"):
         return True  # with its list it would be a "lead" unit
-    if text.endswith((".", ":", ";", "!")):
-        return False
-    return len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words))
+    return heading_like(text, numbered=unit.kind == "sentence")
 
 
 def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> list[float]:
@@ -434,8 +428,11 @@ def readable_row(text: str) -> str:
 
 
 CONTEXT_SENTENCES, CONTEXT_WORDS = 2, 60
-# a sentence that opens by pointing back continues the point whatever its words ("It is a direct reflection…")
-_POINTS_BACK = re.compile(r"^(it|this|these|that|those|they|such|however|in (this|that|the) (case|event))\b", re.IGNORECASE)
+# a sentence that opens by pointing back continues the point whatever its words ("It is a direct reflection…",
+# "Then call Meridian Assist on…" after "go to the nearest hospital first")
+_POINTS_BACK = re.compile(
+    r"^(it|this|these|that|those|they|such|however|then|also|in (this|that|the) (case|event))\b", re.IGNORECASE
+)
 
 
 def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> tuple[list[_Scored], dict[int, list[str]]]:

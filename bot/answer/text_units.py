@@ -61,25 +61,33 @@ def split_units(body: str) -> list[Unit]:
     return units
 
 
-# a line that stops on one of these words, or before a line starting in lower case, was wrapped mid-sentence (a
-# PDF's text: "…they are insured under" / "Northwind's equipment policy."); a heading never ends so
-_OPEN_END = re.compile(r"\b(a|an|the|of|to|for|and|or|but|with|in|on|at|by|from|under|as|that|your|their|its|is|are|be)$", re.I)
+_TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
+_NUMBERED = re.compile(r"^(#+\s|\d+(\.\d+)*\.?\s+[A-Z])")
+
+
+def heading_like(text: str, numbered: bool = True) -> bool:
+    """Whether an unpunctuated line reads as a heading left in a PDF's text: at most 5 words, at most 8 in title
+    case ("Solicitation on Foundation property"), or, with `numbered`, numbered ("2.1 Personal days added to a
+    business trip"; a numbered list item may be unpunctuated too)."""
+    text = text.strip()
+    if text.endswith((".", ":", ";", "!", "?")):
+        return False
+    words = text.split()
+    if len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words)):
+        return True
+    return numbered and bool(_NUMBERED.match(text)) and len(words) <= 12
 
 
 def _unwrapped(lines: list[str]) -> list[str]:
-    """The lines with a sentence wrapped onto the next line joined again (never onto a list item or table row)."""
+    """The lines with a sentence wrapped onto the next line joined again: a line that does not end a sentence and
+    is no heading goes on in the next one unless that is a list item or a table row (a PDF's text: "…tell your
+    manager and People" / "Ops at hr@northwind.example…"; in Markdown, too, such lines are one paragraph)."""
     out: list[str] = []
     for line in lines:
         text = line.strip()
         prev = out[-1] if out else ""
         wrapped = prev and not prev.startswith("|") and not prev.endswith((".", ":", ";", "!", "?"))
-        if (
-            wrapped
-            and text
-            and not LIST_ITEM.match(text)
-            and not text.startswith("|")
-            and (_OPEN_END.search(prev) or text[0].islower())
-        ):
+        if wrapped and text and not heading_like(prev) and not LIST_ITEM.match(text) and not text.startswith(("|", "#")):
             out[-1] = f"{prev} {text}"
         else:
             out.append(text)
