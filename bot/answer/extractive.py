@@ -11,7 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -67,6 +67,7 @@ class _Scored:
     score: float
     row: float = 0.0  # the table-row key bonus it got (see row_bonuses)
     answers: float | None = None  # the answer scorer's probability (the units it re-ranked)
+    context: list[str] = field(default_factory=list)  # the sentences quoted after it that continue it (_context)
 
 
 class UnitEmbeddingCache:
@@ -156,8 +157,7 @@ class ExtractiveAnswerer:
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
         chosen = _whole_table(question, q_terms, chosen, scored)
         chosen = _whole_list(question, chosen, scored)
-        chosen, contexts = _with_context(question, chosen, scored)
-        draft = _compose(chosen, contexts)
+        draft = _compose(_with_context(question, chosen, scored))
         if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
             lead = chosen[0]
             draft.answers = (
@@ -435,23 +435,25 @@ _POINTS_BACK = re.compile(
 )
 
 
-def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> tuple[list[_Scored], dict[int, list[str]]]:
-    """The quotes, each with the sentences that continue it (`_context`, by `id` of the quote); a quote that
-    another one's context already holds is dropped (it is quoted in its place)."""
+def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
+    """The quotes, each with the sentences that continue it set as its `context`; a quote that another one's
+    context already holds is dropped (it is quoted in its place)."""
+    words, asks_purpose = content_terms(question), bool(_ASKS_PURPOSE.search(question))
     kept: list[_Scored] = []
-    contexts: dict[int, list[str]] = {}
     quoted: set[str] = set()
     for cand in chosen:
         if cand.unit.text in quoted:
             continue
         kept.append(cand)
         quoted.add(cand.unit.text)
-        contexts[id(cand)] = _context(question, cand, scored, lead=cand is chosen[0], quoted=quoted)
-        quoted.update(contexts[id(cand)])
-    return kept, contexts
+        cand.context = _context(words, asks_purpose, cand, scored, lead=cand is chosen[0], quoted=quoted)
+        quoted.update(cand.context)
+    return kept
 
 
-def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]) -> list[str]:
+def _context(
+    words: frozenset[str], asks_purpose: bool, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]
+) -> list[str]:
     """The sentences after a quote while they continue the same point; they often hold the detail ("…shall declare
     the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`, none about
     the document itself (unless its purpose is asked), none with masked personal data (a "<PERSON>" adds nothing:
@@ -464,10 +466,8 @@ def _context(question: str, quote: _Scored, scored: list[_Scored], *, lead: bool
     leave a laptop visible…" after "Laptops lock automatically…") but lost 3 handbook answers and 1 golden one.
     The next paragraph opens a new point more often than not ("Sick leave may also be used to care for a sick
     child…" after the yearly allowance): its first sentence continues a quote only when it shares two topic words
-    with the question."""
+    with the question. `words`: the question's content terms; `asks_purpose`: whether it asks what a policy is for."""
     units = {c.unit.text: c.unit for c in scored if c.hit is quote.hit}
-    asks_purpose = bool(_ASKS_PURPOSE.search(question))
-    words = content_terms(question)
     topic = words - QUESTION_SHAPE  # after a further quote, "process", "use" or "work" alone is in most sentences
     added: list[str] = []
     unit: Unit | None = quote.unit
@@ -506,7 +506,7 @@ def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
     return any(sentence in c.unit.text or c.unit.lead == sentence for c in chosen[: chosen.index(before)])
 
 
-def _compose(chosen: list[_Scored], contexts: Mapping[int, list[str]] | None = None) -> Draft:
+def _compose(chosen: list[_Scored]) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
@@ -516,9 +516,8 @@ def _compose(chosen: list[_Scored], contexts: Mapping[int, list[str]] | None = N
             order.append(cand.hit)
             quotes[cand.hit.chunk_id] = []
         text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
-        context = (contexts or {}).get(id(cand))
-        if context:
-            text = " ".join([text, *context])
+        if cand.context:
+            text = " ".join([text, *cand.context])
         if cand.unit.kind == "item" and cand.unit.lead and not _quoted(cand.unit.lead, chosen, cand):
             # an item alone ("- a lost or stolen laptop;") does not say what the list is for
             text = f"{cand.unit.lead}\n{text}"

@@ -62,6 +62,7 @@ def split_units(body: str) -> list[Unit]:
 
 
 _TITLE_WORD = re.compile(r"^[A-Z0-9(&/]|^(a|an|and|the|of|for|on|in|to|or|with|by|at)$")
+_ENDS = (".", ":", ";", "!", "?")  # a line ending so ends its sentence (or introduces a list)
 _NUMBERED = re.compile(r"^(#+\s|\d+(\.\d+)*\.?\s+[A-Z])")
 
 
@@ -70,7 +71,7 @@ def heading_like(text: str, numbered: bool = True) -> bool:
     case ("Solicitation on Foundation property"), or, with `numbered`, numbered ("2.1 Personal days added to a
     business trip"; a numbered list item may be unpunctuated too)."""
     text = text.strip()
-    if text.endswith((".", ":", ";", "!", "?")):
+    if text.endswith(_ENDS):
         return False
     words = text.split()
     if len(words) <= 5 or (len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words)):
@@ -86,7 +87,7 @@ def _unwrapped(lines: list[str]) -> list[str]:
     for line in lines:
         text = line.strip()
         prev = out[-1] if out else ""
-        wrapped = prev and not prev.startswith("|") and not prev.endswith((".", ":", ";", "!", "?"))
+        wrapped = prev and not prev.startswith("|") and not prev.endswith(_ENDS)
         if wrapped and text and not heading_like(prev) and not LIST_ITEM.match(text) and not text.startswith(("|", "#")):
             out[-1] = f"{prev} {text}"
         else:
