@@ -209,6 +209,39 @@ def test_a_lead_in_sentence_is_never_quoted_without_its_list(service):
             assert i + 1 < len(lines) and lines[i + 1].startswith("> -"), result.answer
 
 
+def test_a_sentence_introducing_a_table_is_quoted_with_its_table_or_not_at_all(service):
+    """ "The table below shows which learning expenses are eligible." said nothing on its own, yet was quoted after the
+    row asked ("are books covered…"); it is now a lead-in unit with its rows, and a row already quoted is not
+    quoted again in its table."""
+    units = split_units(
+        "Intro. The table below shows the benefits. Amounts are in US dollars.\n| Benefit | Max |\n|---|---|\n"
+        "| Medical | $1,000 |\n| Baggage | $500 |\nAfter the table."
+    )
+    assert [(u.kind, u.text.split("\n")[0]) for u in units] == [
+        ("sentence", "Intro."),
+        ("lead", "The table below shows the benefits. Amounts are in US dollars."),
+        ("row", "| Benefit | Max |"),
+        ("row", "| Benefit | Max |"),
+        ("sentence", "After the table."),
+    ]
+    books = service.ask("are books covered by the learning budget?").answer
+    assert "The table below" not in books and books.count("Books and e-books") == 1
+    body = (
+        "The table below shows the maximum benefit per person per trip.\n| Benefit | Maximum |\n|---|---|\n"
+        "| Emergency medical expenses | $1,000,000 |\n| Lost baggage | $2,500 |\n| Trip cancellation | $5,000 |\n"
+        "Family members travelling with you are not covered."
+    )
+    whole = _handbook_answer(service, "what are the maximum benefits?", body).splitlines()
+    assert whole[:4] == [
+        "> The table below shows the maximum benefit per person per trip.",
+        "> Benefit: Emergency medical expenses · Maximum: $1,000,000",
+        "> Benefit: Lost baggage · Maximum: $2,500",
+        "> Benefit: Trip cancellation · Maximum: $5,000 [1]",
+    ]
+    baggage = _handbook_answer(service, "how much is paid for lost baggage?", body)
+    assert baggage.startswith("> Benefit: Lost baggage · Maximum: $2,500 [1]") and "The table below" not in baggage
+
+
 def test_a_clause_under_a_heading_that_names_the_question_words_answers_it(service):
     """ "first day" is the heading ("2. Your first day") of the photo-ID sentence, not in it: this abstained
     (confidence 0.34) before the heading counted. It is quoted in the lead quote, after the sentence it continues."""

@@ -149,7 +149,7 @@ class ExtractiveAnswerer:
         for cand in scored:
             if len(chosen) >= self.max_quotes or cand.score < best * self.relative_cutoff:
                 break
-            if any(cand.unit.text in c.unit.text or c.unit.text in cand.unit.text for c in chosen):
+            if any(_overlap(cand.unit, c.unit) for c in chosen):
                 continue
             if chosen and _padding(question, q_terms, chosen[0], cand, best):
                 continue
@@ -198,6 +198,7 @@ class ExtractiveAnswerer:
             score = 0.5 * float(sim) + 0.3 * covered + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble + special
             ranked.append(_Scored(unit, hit, score, row))
+        _named_row_before_its_table(ranked)
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
 
@@ -259,7 +260,7 @@ def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best:
             if c.score >= best * _CARRIER_FLOOR
             and c.hit.doc.metadata.get("doc_id") == top_doc
             and carries(kind, c.unit.text)
-            and not any(c.unit.text in x.unit.text or x.unit.text in c.unit.text for x in chosen)
+            and not any(_overlap(c.unit, x.unit) for x in chosen)
         ),
         None,
     )
@@ -275,7 +276,8 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
     """All rows of the leading table, in the document's order, when the question names no row of it ("how much
     notice do I have to give?" is answered by every length of service, not the first one): no row has a question
     word in its own cells ("salary data" names the Confidential row by its examples) and no amount or length of
-    service in the question falls in a row's range. The quotes from elsewhere follow."""
+    service in the question falls in a row's range. When a sentence introduces the table, it is quoted with it
+    (its "lead" unit). The quotes from elsewhere follow."""
     lead = chosen[0]
     if lead.unit.kind != "row" or "\n" not in lead.unit.text:
         return chosen
@@ -285,6 +287,9 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
         return chosen
     if any(q_terms & content_terms(_row_cells(r.unit.text)) or _row_in_range(question, r.unit.text) for r in rows):
         return chosen
+    intro = next((c for c in scored if c.hit is lead.hit and c.unit.kind == "lead" and _overlap(c.unit, lead.unit)), None)
+    if intro is not None:
+        return [intro, *(c for c in chosen if c not in rows and not _overlap(c.unit, intro.unit))]
     body = lead.hit.doc.page_content
     rows.sort(key=lambda r: body.find(r.unit.text.rsplit("\n", 1)[-1]))
     return rows + [c for c in chosen if c not in rows]
@@ -394,6 +399,24 @@ def _row_cells(row: str) -> str:
     return row.splitlines()[-1].strip().strip("|")
 
 
+def _named_row_before_its_table(scored: list[_Scored]) -> None:
+    """A table quoted whole with its lead-in scores below its row that the question names (by its key, or by an
+    amount or length of service in its range: "if I quit after 4 yrs how much notice" is the "2 years to less
+    than 5 years" row, not every row). Scores are lowered in place."""
+    for table in (c for c in scored if c.unit.kind == "lead" and "\n|" in c.unit.text):
+        named = [c.score for c in scored if c.hit is table.hit and c.row > 0 and _overlap(c.unit, table.unit)]
+        if named:
+            table.score = min(table.score, max(named) - 0.01)
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    """Whether one unit quotes the other: a sentence in a sentence, an item in its list, a row in its table."""
+    if a.text in b.text or b.text in a.text:
+        return True
+    row, lead = (a, b) if a.kind == "row" else (b, a)
+    return row.kind == "row" and lead.kind == "lead" and row.text.rsplit("\n", 1)[-1] in lead.text.split("\n")
+
+
 def _padding(question: str, q_terms: frozenset[str], top: _Scored, cand: _Scored, best: float) -> bool:
     """A further quote that would only pad the answer: another row of the table whose matching row leads (by
     its key, by the amount or length of service asked, or by a question word in its own cells that this row
@@ -413,8 +436,16 @@ def _padding(question: str, q_terms: frozenset[str], top: _Scored, cand: _Scored
 
 
 def embed_text(unit: Unit) -> str:
-    """The text a unit is embedded as (also the key of `UnitEmbeddingCache`, shared with bot.review.verified)."""
-    return readable_row(unit.text) if unit.kind == "row" else unit.text
+    """The text a unit is embedded and quoted as (also the key of `UnitEmbeddingCache`, shared with
+    bot.review.verified): a table row, or each row of a lead-in's table, as "Header: cell · …"."""
+    if unit.kind == "row":
+        return readable_row(unit.text)
+    lines = unit.text.split("\n")
+    table = [ln for ln in lines if ln.startswith("|")]
+    if unit.kind != "lead" or len(table) < 3:
+        return unit.text
+    rows = [readable_row("\n".join([table[0], table[1], row])) for row in table[2:]]
+    return "\n".join([*(ln for ln in lines if not ln.startswith("|")), *rows])
 
 
 def readable_row(text: str) -> str:
@@ -515,7 +546,7 @@ def _compose(chosen: list[_Scored]) -> Draft:
         if cand.hit.chunk_id not in quotes:
             order.append(cand.hit)
             quotes[cand.hit.chunk_id] = []
-        text = readable_row(cand.unit.text) if cand.unit.kind == "row" else cand.unit.text
+        text = embed_text(cand.unit)
         if cand.context:
             text = " ".join([text, *cand.context])
         if cand.unit.kind == "item" and cand.unit.lead and not _quoted(cand.unit.lead, chosen, cand):

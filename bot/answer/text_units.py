@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|no|incl)\.$", re.IGNORECASE)
 # a lead-in that ends with a full stop: "…prohibits its employees from the following activities …, while driving."
 _FOLLOWING = re.compile(r"\b(the following|as follows)\b", re.IGNORECASE)
+# a sentence that introduces the table after it ("The table below shows the maximum benefit per person per trip.")
+_TABLE_POINTER = re.compile(r"\b(table (below|that follows)|following table|below table)\b", re.IGNORECASE)
 # an item is one step or condition of a list: quoted whole ("The supervisor will conduct interviews. There may be
 # instances where a second individual participates…") unless it is long enough to be a paragraph of its own
 ITEM_WHOLE_WORDS = 60
@@ -42,10 +45,14 @@ def split_units(body: str) -> list[Unit]:
         if line:
             kind = "item" if LIST_ITEM.match(line) else "sentence"
             sentences = [line] if kind == "item" and len(line.split()) <= ITEM_WHOLE_WORDS else _sentences(line)
+            table_lead = _table_lead(sentences, lines, i + 1) if kind == "sentence" else None
+            if table_lead is not None:  # quoted with its table, never alone: "The table below shows…" says nothing
+                sentences = sentences[: len(sentences) - len(_sentences(table_lead[0]))]
+            intro = line.endswith(":") and table_lead is None
             following = kind == "sentence" and bool(sentences) and bool(_FOLLOWING.search(sentences[-1]))
-            items = _following_items(lines, i + 1) if sentences and (line.endswith(":") or following) else []
+            items = _following_items(lines, i + 1) if sentences and (intro or following) else []
             if kind == "sentence":
-                lead = _lead_in(sentences) if items or (sentences and line.endswith(":")) else None
+                lead = _lead_in(sentences) if items or (sentences and intro) else None
             of = lead if kind == "item" and lead and not _bare_label(lead) else None
             # a lead-in is quoted with its list, never alone ("…any of the following channels:" says nothing)
             standalone = [s for s in sentences if not (items and s == sentences[-1])]
@@ -57,6 +64,8 @@ def split_units(body: str) -> list[Unit]:
             )
             if items:
                 units.append(Unit("\n".join([_lead_in(sentences), *items]), "lead"))
+            if table_lead is not None and len(table_lead[1]) - 2 <= TABLE_LEAD_ROWS:
+                units.append(Unit("\n".join([table_lead[0], *table_lead[1]]), "lead"))
         i += 1
     return units
 
@@ -106,6 +115,22 @@ def _next_paragraph(lines: list[str], start: int) -> str | None:
     if not first or not first[0].endswith((".", "!")) or _FOLLOWING.search(first[0]):
         return None  # a heading left in a PDF's text, or a list's lead-in (quoted with its list only)
     return first[0]
+
+
+TABLE_LEAD_ROWS = 8  # a table this long is quoted whole with the sentence introducing it; a longer one row by row
+
+
+def _table_lead(sentences: list[str], lines: list[str], start: int) -> tuple[str, list[str]] | None:
+    """(the sentences introducing the table right after this paragraph: from the first that points to it, else the
+    last one when it ends with ":"; the table's lines), or None when no table follows or nothing introduces it."""
+    at = next((j for j, s in enumerate(sentences) if _TABLE_POINTER.search(s)), None)
+    if at is None and not (sentences and sentences[-1].endswith(":")):
+        return None
+    rest = list(itertools.dropwhile(lambda ln: not ln.strip(), lines[start:]))
+    table = [ln.strip() for ln in itertools.takewhile(lambda ln: ln.strip().startswith("|"), rest)]
+    if not table:
+        return None
+    return " ".join(sentences[len(sentences) - 1 if at is None else at :]), table
 
 
 def _bare_label(text: str) -> bool:
