@@ -449,6 +449,23 @@ def test_the_sentences_that_continue_the_lead_quote_are_quoted_with_it(service):
     assert insured.startswith("> Every employee who travels") and "This policy summarises" not in insured
 
 
+def test_a_templates_notes_to_its_editors_are_never_quoted(service):
+    """A handbook made from a template keeps its notes to the editors ("Foundations can replace their own
+    confidentiality policy with the text below."): "remind me of the confidentiality policy" led with that note. It
+    is not quoted, and a clause's continuation skips it to the sentence after it."""
+    body = (
+        "Foundations can replace their own confidentiality policy and procedures with the text below. If using this "
+        "text, Foundations should ask whether each statement aligns with their values.\nEmployees and volunteers will "
+        "treat information gathered by the Foundation with discretion.\nThe policy also applies to volunteers using "
+        "their car. The coverage limit needs to be substituted for the limits in the policy below. The Foundation "
+        "also needs confirmation that they are suitably insured."
+    )
+    policy = _handbook_answer(service, "Could you remind me of the Foundation's confidentiality policy?", body)
+    assert policy.startswith("> Employees and volunteers will treat information") and "text below" not in policy
+    insured = _handbook_answer(service, "Who must make sure volunteers using their car are insured?", body)
+    assert "The policy also applies to volunteers using their car. The Foundation also needs confirmation" in insured
+
+
 def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):
     """A PDF's next line is often the same clause's next sentence; a list or a lead-in on the next line is not."""
     units = split_units("Notify your supervisor before your start time.\nNotify them on each day of absence.\n- a list item")

@@ -47,9 +47,12 @@ def _own_heading(hit: Hit) -> str:
 
 
 # a sentence about the document itself ("This policy summarises what the insurance covers, what it does not
-# cover…") names every topic of the document and answers none of them, unless its purpose is what is asked
+# cover…") names every topic of the document and answers none of them, unless its purpose is what is asked; so does
+# a note on its text ("Foundations can replace their own confidentiality policy with the text below.", "If using
+# this text, …", "Amend the policy below to fit…": a template's notes to its editors)
 _ABOUT_DOCUMENT = re.compile(
-    r"^(this (policy|standard|document|page|handbook|guide|procedure|section)|the (purpose|aim|objective)s? of this)\b",
+    r"^(this (policy|standard|document|page|handbook|guide|procedure|section)|the (purpose|aim|objective)s? of this)\b"
+    r"|\b(the|this) (text|template|policy|wording) (below|above)\b|\bthis (text|template)\b|^amend\b",
     re.IGNORECASE,
 )
 _ASKS_PURPOSE = re.compile(
@@ -190,7 +193,7 @@ class ExtractiveAnswerer:
             preamble = 0.05 if _PREAMBLE.match(str(hit.doc.metadata.get("section", ""))) else 0.0
             negation = 0.05 if q_negated and negated(unit.text) else 0.0
             special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
-            if _ABOUT_DOCUMENT.match(unit.text) and not asks_purpose:
+            if _ABOUT_DOCUMENT.search(unit.text) and not asks_purpose:
                 special += 0.3
             role = _ROLE_SUBJECT.match(unit.text)
             if role and not content_terms(role.group(1)) & q_terms:
@@ -486,9 +489,9 @@ def _context(
     words: frozenset[str], asks_purpose: bool, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]
 ) -> list[str]:
     """The sentences after a quote while they continue the same point; they often hold the detail ("…shall declare
-    the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`, none about
-    the document itself (unless its purpose is asked), none with masked personal data (a "<PERSON>" adds nothing:
-    it is skipped), at most CONTEXT_WORDS words.
+    the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`; one about
+    the document itself (unless its purpose is asked) or with masked personal data (a "<PERSON>" adds nothing) is
+    skipped; at most CONTEXT_WORDS words.
 
     In the quote's paragraph, after the lead quote: up to CONTEXT_SENTENCES, each sharing a word with the question,
     two words or a number with the quote so far ("…up to $100 per person. Anything above $100 must be declined…"),
@@ -508,12 +511,13 @@ def _context(
         follow = unit.follow
         if sum(len(s.split()) for s in [*added, follow]) > CONTEXT_WORDS:
             break
-        if _ABOUT_DOCUMENT.match(follow) and not asks_purpose:
-            break  # "This policy summarises…" is about the document, not the quote (held back as a quote too)
-        if PLACEHOLDER.search(follow):
+        # masked personal data says nothing; "This policy summarises…" or "…the limits in the policy below." is about
+        # the document, not the quote (held back as a quote too): skipped, not quoted, as the sentence after it may
+        # still continue the point ("The Foundation also needs to get confirmation … that they are suitably insured.")
+        if PLACEHOLDER.search(follow) or (_ABOUT_DOCUMENT.search(follow) and not asks_purpose):
             if unit.follow_is_new_paragraph:
                 break
-            unit = units.get(follow)  # skipped, not quoted: the sentence after it may still continue the point
+            unit = units.get(follow)
             continue
         terms = content_terms(follow)
         if unit.follow_is_new_paragraph:
