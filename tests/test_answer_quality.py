@@ -511,6 +511,9 @@ def test_the_next_paragraph_continues_a_quote_only_on_the_question_topic(service
     lead = service.ask("can i talk to someone confidentially about harassment without starting an investigation").answer
     first = lead.splitlines()[0]
     assert "confidential-advisors@northwind.example" in first and "<PERSON>" not in first, lead
+    # nor is it quoted on its own when a sentence close to it answers (it was the second quote here)
+    advisor = service.ask("how do I contact a confidential advisor").answer
+    assert "confidential-advisors@northwind.example" in advisor and "<PERSON>" not in advisor, advisor
 
 
 def test_a_further_quote_is_continued_by_a_sentence_on_the_question_topic(service):

@@ -60,6 +60,9 @@ _ASKS_PURPOSE = re.compile(
     r"(for|about))\b",
     re.IGNORECASE,
 )
+# below a quote of its own by this much, a sentence with masked personal data is quoted only when nothing close
+# to it answers ("You can always reach the confidential advisor team at confidential-advisors@…" does)
+MASKED_PENALTY = 0.15
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 
@@ -195,6 +198,8 @@ class ExtractiveAnswerer:
             special = 0.07 if general and _SPECIAL_CASE.search(unit.text) else 0.0
             if _ABOUT_DOCUMENT.search(unit.text) and not asks_purpose:
                 special += 0.3
+            if PLACEHOLDER.search(unit.text):  # "The current advisor is <PERSON> (<EMAIL>)": masked, it helps no one
+                special += MASKED_PENALTY
             role = _ROLE_SUBJECT.match(unit.text)
             if role and not content_terms(role.group(1)) & q_terms:
                 special += 0.07
