@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.answer_type import asked_kinds, carries, wanted_kind
+from bot.answer.answer_type import asked_kinds, carries, in_its_range, names_amount, wanted_kind
 from bot.answer.calibration import CONFIDENCE_VERSION, calibrated_threshold
 from bot.answer.extractive import not_an_answer
 from bot.answer.lexical import content_terms, un_forms
@@ -45,6 +45,24 @@ def test_a_small_table_is_quoted_whole_when_the_question_names_none_of_its_rows(
     assert "Notice period: 6 weeks" in named and "8 weeks" not in named and "4 weeks" not in named
 
 
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("who approves 10000 dollars of software", "$2,500.01 to $10,000"),
+        ("who approves a 10k USD contract", "$2,500.01 to $10,000"),
+        ("a USD 40,000 purchase", "$10,000.01 to $50,000"),
+        ("who signs off on 5 grand", "$2,500.01 to $10,000"),
+        ("more than 2,500 bucks", "$2,500.01 to $10,000"),
+    ],
+)
+def test_an_amount_typed_without_a_dollar_sign_is_an_amount(question, row):
+    assert names_amount(question) and in_its_range(question, f"| {row} | Budget owner |")
+
+
+def test_a_number_that_is_not_money_is_no_amount():
+    assert not names_amount("can I expense a 4k monitor") and not names_amount("is 10000 steps a day required")
+
+
 def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
     """ "an $8k tool": the approval thresholds table ranks below the 4 chunks read (neither search matches "$8k"),
     so the chunk whose table row holds $8,000 is read too, and that row leads."""
@@ -57,6 +75,8 @@ def test_amount_asked_reaches_the_row_whose_range_holds_it(service):
     assert above.startswith("> Total contract value: Above $250,000"), above
     exceeds = service.ask("what if the contract exceeds $10,000").answer
     assert exceeds.startswith("> Total contract value: $10,000.01 to $50,000"), exceeds
+    dollars = service.ask("who approves a purchase over 10000 dollars").answer  # an amount typed without "$"
+    assert dollars.startswith("> Total contract value: $10,000.01 to $50,000"), dollars
     at_most = service.ask("who approves a purchase of no more than $2,500").answer  # "no more than" is no "above"
     assert at_most.startswith("> Total contract value: Up to $2,500"), at_most
     small = service.ask("who approves a $800 purchase").answer  # "Up to $2,500" holds it; the other rows do not pad

@@ -55,7 +55,13 @@ _CARRIES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
-_AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\b", re.IGNORECASE)
+# an amount of money as people type it: "$8k", "$2,500", "USD 10,000", "10000 dollars", "10k USD", "5 grand"
+_AMOUNT = re.compile(
+    r"\$\s?(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<a_x>k|m)?\b"
+    r"|\busd\s?(?P<b>\d[\d,]*(?:\.\d+)?)\s*(?P<b_x>k|m)?\b"
+    r"|\b(?P<c>\d[\d,]*(?:\.\d+)?)\s*(?P<c_x>k|m)?\s*(?P<unit>dollars?|usd|bucks|grand)\b",
+    re.IGNORECASE,
+)
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 _UP_TO = re.compile(r"(?:up to|under|below|less than|at most|not exceeding)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
@@ -179,10 +185,16 @@ _ASKED_ABOVE = re.compile(
 
 def _asked_amounts(question: str) -> list[float]:
     """The amounts of money a question names, in dollars; one it asks "above" counts as a cent more."""
-    return [
-        _num(m.group(1), m.group(2)) + (0.01 if _ASKED_ABOVE.search(question[: m.start()]) else 0.0)
-        for m in _AMOUNT.finditer(question)
-    ]
+    return [_amount(m) + (0.01 if _ASKED_ABOVE.search(question[: m.start()]) else 0.0) for m in _AMOUNT.finditer(question)]
+
+
+def _amount(match: re.Match[str]) -> float:
+    """The dollars of an `_AMOUNT` match ("5 grand" is 5,000)."""
+    for group in "abc":
+        if match.group(group):
+            value = _num(match.group(group), match.group(f"{group}_x"))
+            return value * 1000 if (match.group("unit") or "").lower() == "grand" and not match.group("c_x") else value
+    raise ValueError(f"not an amount: {match.group(0)!r}")
 
 
 def _in_range(amounts: list[float], unit: str, up_to: bool = False) -> bool:
