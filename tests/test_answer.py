@@ -78,6 +78,11 @@ def test_follow_up_uses_the_previous_question(service):
     history = [Turn(role="user", text="What is the hotel cap in New York?"), Turn(role="assistant", text="…")]
     result = service.ask("and in Tokyo?", history=history)
     assert "Tokyo" in result.answer and not result.abstained
+    # a follow-up's own amount replaces the one asked before: $50k is not also read as $8k
+    history = [Turn(role="user", text="who approves an $8k software tool?"), Turn(role="assistant", text="…")]
+    result = service.ask("and what about above $50k?", history=history)
+    assert result.answer.startswith("> Total contract value: $50,000.01 to $250,000"), result.answer
+    assert "$2,500.01 to $10,000" not in result.answer
 
 
 def test_superseded_and_restricted_documents_are_filtered_inside_retrieval(service):

@@ -157,6 +157,11 @@ def names_amount(question: str) -> bool:
     return bool(_AMOUNT.search(question))
 
 
+def without_amounts(text: str) -> str:
+    """`text` with the amounts of money it names taken out (a follow-up's own amount replaces the one before)."""
+    return re.sub(r"\s{2,}", " ", _AMOUNT.sub(" ", text)).strip()
+
+
 def holds_amount(question: str, text: str) -> bool:
     """Whether `text` states an amount of money ("$2,500.01 to $10,000", "over $5,000") whose range holds an
     amount the question names; a bare "more than 12 hours" is no amount of money."""

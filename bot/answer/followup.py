@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from bot.answer.answer_type import names_amount, without_amounts
 from bot.answer.lexical import content_terms
 from bot.core.results import Turn
 
@@ -38,7 +39,8 @@ class Condenser(Protocol):
 
 def retrieval_query(question: str, history: Sequence[Turn], answerer: object = None) -> str:
     """What to search for `question`: itself, its condensed form (when the answerer can condense),
-    or the previous question plus this one when it leans on it ("and for part-timers?")."""
+    or the previous question plus this one when it leans on it ("and for part-timers?"), without the previous
+    question's amount of money when this one names its own."""
     previous = previous_question(history)
     if previous is None:
         return question
@@ -46,4 +48,7 @@ def retrieval_query(question: str, history: Sequence[Turn], answerer: object = N
         condensed = answerer.condense(question, history)
         if condensed:
             return condensed
-    return f"{previous} {question}" if is_follow_up(question) else question
+    if not is_follow_up(question):
+        return question
+    # "and what about above $50k?" after "who approves an $8k tool?" asks about $50k only
+    return f"{without_amounts(previous) if names_amount(question) else previous} {question}"
