@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.prompt import Prompt
 
 from bot.cli.app import app
-from bot.cli.console import console, print_json
+from bot.cli.console import console, markdown_text, print_json
 from bot.config import get_settings
 from bot.core.asking import Asker, Delivery, Outcome, Place, Question
 from bot.core.principals import principals_of
@@ -88,7 +88,7 @@ def print_answer(outcome: Outcome) -> None:
     """The answer, the confidential contacts of a sensitive question, and the numbered sources."""
     result = outcome.result
     style = "yellow" if result.abstained else "green"
-    console.print(f"[{style}]policybot[/{style}] ", escape(result.answer))
+    console.print(f"[{style}]policybot[/{style}] ", markdown_text(result.answer))
     if result.verified_by:
         console.print(f"  [green]✅ Verified by {escape(result.verified_by)} on {result.verified_on}[/green]")
     if outcome.contacts:

@@ -7,11 +7,44 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import typer
+from markdown_it import MarkdownIt
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+_INLINE = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
+_STYLES = {"strong": "bold", "em": "italic", "s": "strike", "link": "underline"}
+
+
+def markdown_text(markdown: str) -> Text:
+    """An answer's Markdown as terminal text, line by line: "**Time Off > Sick**" in bold, not with its markers.
+    A link shows its address after its label. Only inline markup is read (by markdown-it, as the Slack surface reads
+    it): the "> " of a quote, a list's "-", "[1]" and line breaks stay as they are."""
+    out = Text()
+    for n, line in enumerate(markdown.split("\n")):
+        if n:
+            out.append("\n")
+        styles: list[str] = []
+        links: list[str] = []
+        for token in (t for block in _INLINE.parseInline(line) for t in block.children or []):
+            kind = token.type.removesuffix("_open").removesuffix("_close")
+            if token.type.endswith("_open") and kind in _STYLES:
+                styles.append(_STYLES[kind])
+                if kind == "link":
+                    links.append(str(token.attrs.get("href", "")))
+            elif token.type.endswith("_close") and kind in _STYLES and styles:
+                styles.pop()
+                if kind == "link" and links:
+                    out.append(f" ({links.pop()})", style="dim")
+            elif token.type in ("text", "code_inline"):
+                out.append(token.content, style=" ".join(styles) or None)
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append("\n")
+    return out
 
 
 def print_json(data: object) -> None:
