@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.eval.calibrate import SweepRow, calibrate, choose, sweep, write_calibration
 from bot.eval.dataset import load_dataset
 from bot.retrieval.embeddings import model_path
+from bot.retrieval.synonyms import idiom_words
 
 
 @pytest.fixture(scope="module")
@@ -542,10 +543,17 @@ def test_a_further_quote_is_continued_by_a_sentence_on_the_question_topic(servic
     assert 'All office printers use secure "follow-me" printing. Send your job to the "Northwind-SecurePrint"' in answer
 
 
+def test_an_idioms_own_words_are_not_read_literally():
+    synonyms = {"used up": "exhausted", "sick days": "sick leave", "pto": "annual leave", "in one go": "consecutive"}
+    assert idiom_words("my sick leave is used up", synonyms) == {"used", "up"}
+    assert idiom_words("4 weeks in one go, 3 sick days and PTO", synonyms) == {"in", "one", "go"}
+
+
 @pytest.mark.parametrize(
     ("question", "clause"),
     [
         ("what happens after my sick days run out?", "After sick leave is exhausted"),
+        ("my sick leave is used up, what now", "After sick leave is exhausted"),  # not "…may also be used to care…"
         ("will I get in trouble for losing my laptop", "You will not be disciplined for honestly reporting a lost device"),
         ("can I plug my own router into the office network", "connect unapproved network devices"),
         ("can I buy a govt official lunch?", "require prior written approval from the General Counsel"),

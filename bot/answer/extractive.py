@@ -25,7 +25,7 @@ from bot.answer.word_cover import WordVectors, closeness
 from bot.core.chunks import LIST_ITEM, chunk_body
 from bot.core.masking import PLACEHOLDER
 from bot.retrieval.hybrid import Hit
-from bot.retrieval.synonyms import expand_query
+from bot.retrieval.synonyms import expand_query, idiom_words
 
 # a rule for a special case (extra days, directors); when the question names no special case, the general rule leads.
 # Sentences starting with "If…"/"For example…" were tried too: they are often the general rule ("If you are unable to work…").
@@ -143,6 +143,8 @@ class ExtractiveAnswerer:
         """The best-scoring units of the top chunks for the search query, quoted with [n] markers."""
         question = request.query
         q_words = content_words(expand_query(question, self.synonyms))  # stem -> word, synonyms added
+        literal = content_words(" ".join(idiom_words(question, self.synonyms)))  # "used" of "used up" (exhausted)
+        q_words = {stem: word for stem, word in q_words.items() if stem not in literal}
         q_terms = frozenset(q_words) | un_forms(question)
         scored = self._score(
             question, q_words, q_terms, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32)

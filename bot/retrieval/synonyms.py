@@ -15,6 +15,24 @@ def expand_query(query: str, synonyms: Mapping[str, str]) -> str:
 
     `synonyms`: employee phrase -> policy terms (the company profile's `synonyms`), matched as whole words.
     """
-    lowered = query.lower()
-    extra = [target for phrase, target in synonyms.items() if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)]
+    extra = [target for _, target in matched(query, synonyms)]
     return f"{query} ({'; '.join(dict.fromkeys(extra))})" if extra else query
+
+
+def matched(query: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The (employee phrase, policy terms) pairs of `synonyms` whose phrase the query contains as whole words."""
+    lowered = query.lower()
+    return [(p, t) for p, t in synonyms.items() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)]
+
+
+def idiom_words(query: str, synonyms: Mapping[str, str]) -> set[str]:
+    """The words of the idioms the query contains: phrases of several words that share none with their policy terms
+    ("used up" -> "exhausted", "let go" -> "termination", "in one go" -> "consecutive"). Taken literally they
+    mislead ("Sick leave may also be used to care for…" is no answer to "my sick leave is used up"). A single word
+    ("PTO") may be the documents' word too, and "sick days" -> "sick leave" is a variant of the term, no idiom."""
+    words: set[str] = set()
+    for phrase, target in matched(query, synonyms):
+        own = set(phrase.split())
+        if len(own) > 1 and not own & set(re.findall(r"\w+", target.lower())):
+            words |= own
+    return words
