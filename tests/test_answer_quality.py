@@ -549,6 +549,12 @@ def test_an_idioms_own_words_are_not_read_literally():
     assert idiom_words("4 weeks in one go, 3 sick days and PTO", synonyms) == {"in", "one", "go"}
 
 
+def test_an_idiom_counts_as_its_policy_terms_for_confidence(service):
+    """ "let go" (knowledge/company.yaml: -> termination) abstained at 0.37: "let" and "go" are in no quote."""
+    result = service.ask("when do my accounts get switched off if i'm let go")
+    assert not result.abstained and "IT disables all accounts" in result.answer, result.answer
+
+
 @pytest.mark.parametrize(
     ("question", "clause"),
     [

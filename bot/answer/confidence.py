@@ -9,7 +9,8 @@ Signals (each 0..1):
   * `cited_sim`: the best dense similarity among the chunks the answer cites;
   * `answered`: the IDF-weighted share of the question's topic words (its content words but the
     `QUESTION_SHAPE` ones: "how many", "allowed") that the *quotes* or the cited sections' headings
-    contain, allowing for typos and the company's synonyms. "Can I bring my dog to the office on
+    contain, allowing for typos and the company's synonyms (an idiom counts as its policy terms: "let go"
+    as "termination", not as "let" and "go"). "Can I bring my dog to the office on
     Tuesdays?" shares "office" and "Tuesday" with the anchor-day sentence, but the rare word "dog"
     — the one the question hinges on — is in neither;
   * `agreement`: the dense and BM25 searches both rank the top chunk in their top 5.
@@ -32,9 +33,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.answer.lexical import QUESTION_SHAPE, content_terms, question_words
+from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, question_words
 from bot.retrieval.hybrid import Hit, SearchResult
-from bot.retrieval.synonyms import expand_query
+from bot.retrieval.synonyms import expand_query, idiom_words, matched
 
 _TYPO_CUTOFF = 0.8  # difflib ratio: "vaction" vs "vacat" (stems) passes; 3-letter stems are never fuzzy-matched
 
@@ -97,8 +98,14 @@ def signals(
     top = result.hits[0]
     agreement = (((top.dense_rank or 99) <= 5) + ((top.bm25_rank or 99) <= 5)) / 2
     cited_sim = max((h.dense_sim or 0.0 for h in evidence.cited), default=0.0)
+    # an idiom counts as its policy terms, not as its own words ("let go" is "termination", not "let" and "go")
+    idioms = idiom_words(question, synonyms)
     asked = question_words(question)
-    terms = {t: w for t, w in asked.items() if t not in QUESTION_SHAPE} or asked
+    literal = content_words(" ".join(idioms))
+    terms = {t: w for t, w in asked.items() if t not in QUESTION_SHAPE and t not in literal} or asked
+    for phrase, target in matched(question, synonyms):
+        if set(phrase.split()) <= idioms:
+            terms.update({t: w for t, w in content_words(target).items() if t not in terms})
     quoted = content_terms(" ".join([evidence.quoted, *(_heading_text(h) for h in evidence.cited)]))
     weight = stats.idf if stats else (lambda term: 1.0)
     total = sum(weight(t) for t in terms)
