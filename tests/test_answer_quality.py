@@ -60,6 +60,12 @@ def test_an_amount_typed_without_a_dollar_sign_is_an_amount(question, row):
     assert names_amount(question) and in_its_range(question, f"| {row} | Budget owner |")
 
 
+def test_an_amount_or_more_holds_larger_amounts_only():
+    rule = "Itemised receipts are required for every expense of $25 or more."
+    assert in_its_range("do I need a receipt for a $40 taxi?", rule) and in_its_range("a $25 lunch", rule)
+    assert not in_its_range("a $20 taxi", rule)
+
+
 def test_a_number_that_is_not_money_is_no_amount():
     assert not names_amount("can I expense a 4k monitor") and not names_amount("is 10000 steps a day required")
 
@@ -220,6 +226,13 @@ def test_a_list_item_is_quoted_with_the_sentence_that_introduces_the_list(servic
         "> Report anything that might be a security incident, even if you are not sure. Examples:\n> - a lost or stolen laptop"
         in (result.answer)
     )
+
+
+def test_a_short_lead_in_that_states_the_rule_is_quoted_with_its_item(service):
+    """ "You must not:" is four words, yet without it "- install software … without IT approval;" reads as a
+    permission (a label such as "Procedures:" is still left out)."""
+    answer = service.ask("can i install software that isnt in self service").answer
+    assert answer.startswith("> You must not:\n> - install software that is not in the Self Service catalogue"), answer
 
 
 def test_a_lead_in_sentence_is_never_quoted_without_its_list(service):
@@ -535,6 +548,8 @@ def test_the_next_paragraph_continues_a_quote_only_on_the_question_topic(service
     # nor is it quoted on its own when a sentence close to it answers (it was the second quote here)
     advisor = service.ask("how do I contact a confidential advisor").answer
     assert "confidential-advisors@northwind.example" in advisor and "<PERSON>" not in advisor, advisor
+    broker = service.ask("who is our contact at the benefits broker").answer  # the masked name led here
+    assert "#ask-benefits" in broker.splitlines()[0], broker
 
 
 def test_a_further_quote_is_continued_by_a_sentence_on_the_question_topic(service):

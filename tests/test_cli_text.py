@@ -18,3 +18,8 @@ def test_emphasis_is_shown_as_style_not_as_its_markers() -> None:
 def test_a_link_keeps_its_address_and_other_text_is_verbatim() -> None:
     text = markdown_text("> Use [the mileage form](https://intranet.example/Mileage_(UK)) for <PERSON> & co. [3]")
     assert text.plain == "> Use the mileage form (https://intranet.example/Mileage_(UK)) for <PERSON> & co. [3]"
+
+
+def test_an_autolink_shows_its_address_once() -> None:
+    text = markdown_text("> Write to <mailto:hr@northwind.example> or see <https://intranet.example/hr>. [1]")
+    assert text.plain == "> Write to mailto:hr@northwind.example or see https://intranet.example/hr. [1]"

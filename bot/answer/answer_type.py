@@ -64,6 +64,7 @@ _AMOUNT = re.compile(
 )
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _ABOVE = re.compile(r"(?:over|above|more than|from)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+_AT_LEAST = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)\s*(?:or more|or above|and above|and over|or over)\b", re.IGNORECASE)
 _UP_TO = re.compile(r"(?:up to|under|below|less than|at most|not exceeding)\s*\$?(\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 
 # "what's the mileage rate", "who do I call", "by when…": the question wants the value itself. A yes/no question
@@ -211,5 +212,6 @@ def _in_range(amounts: list[float], unit: str, up_to: bool = False) -> bool:
     if _RANGE.search(unit):
         return False
     above = any(any(a > _num(low) for a in amounts) for low in _ABOVE.findall(unit))
+    above = above or any(any(a >= _num(low) for a in amounts) for low in _AT_LEAST.findall(unit))  # "$25 or more"
     below = up_to and any(any(a <= _num(high) for a in amounts) for high in _UP_TO.findall(unit))
     return above or below

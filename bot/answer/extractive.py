@@ -62,7 +62,7 @@ _ASKS_PURPOSE = re.compile(
 )
 # below a quote of its own by this much, a sentence with masked personal data is quoted only when nothing close
 # to it answers ("You can always reach the confidential advisor team at confidential-advisors@…" does)
-MASKED_PENALTY = 0.15
+MASKED_PENALTY = 0.25
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
 
 

@@ -133,9 +133,14 @@ def _table_lead(sentences: list[str], lines: list[str], start: int) -> tuple[str
     return " ".join(sentences[len(sentences) - 1 if at is None else at :]), table
 
 
+# a short lead-in that carries the rule of its list: without "You must not:" an item reads as a permission
+_RULE_WORDS = re.compile(r"\b(must|may|not|never|shall|should|cannot|can't|do|don't|required|prohibited|allowed)\b", re.I)
+
+
 def _bare_label(text: str) -> bool:
-    """A label that says nothing on its own ("Procedures:", "CODE OF ETHICS:"): at most 4 words ending with ":"."""
-    return text.endswith(":") and len(text.split()) <= 4
+    """A label that says nothing on its own ("Procedures:", "CODE OF ETHICS:"): at most 4 words ending with ":",
+    none of them a rule's ("You must not:" says what its items are)."""
+    return text.endswith(":") and len(text.split()) <= 4 and not _RULE_WORDS.search(text)
 
 
 def _lead_in(sentences: list[str]) -> str:

@@ -29,17 +29,19 @@ def markdown_text(markdown: str) -> Text:
         if n:
             out.append("\n")
         styles: list[str] = []
-        links: list[str] = []
+        links: list[tuple[str, int]] = []  # (address, where its label starts)
         for token in (t for block in _INLINE.parseInline(line) for t in block.children or []):
             kind = token.type.removesuffix("_open").removesuffix("_close")
             if token.type.endswith("_open") and kind in _STYLES:
                 styles.append(_STYLES[kind])
                 if kind == "link":
-                    links.append(str(token.attrs.get("href", "")))
+                    links.append((str(token.attrs.get("href", "")), len(out)))
             elif token.type.endswith("_close") and kind in _STYLES and styles:
                 styles.pop()
                 if kind == "link" and links:
-                    out.append(f" ({links.pop()})", style="dim")
+                    href, start = links.pop()
+                    if out.plain[start:] not in (href, href.removeprefix("mailto:")):  # an autolink is its address
+                        out.append(f" ({href})", style="dim")
             elif token.type in ("text", "code_inline"):
                 out.append(token.content, style=" ".join(styles) or None)
             elif token.type in ("softbreak", "hardbreak"):
