@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, question_words
+from bot.answer.lexical import QUESTION_SHAPE, content_terms, question_words
 from bot.retrieval.hybrid import Hit, SearchResult
 from bot.retrieval.synonyms import expand_query, idiom_words, matched
 
@@ -98,18 +98,22 @@ def signals(
     top = result.hits[0]
     agreement = (((top.dense_rank or 99) <= 5) + ((top.bm25_rank or 99) <= 5)) / 2
     cited_sim = max((h.dense_sim or 0.0 for h in evidence.cited), default=0.0)
-    # an idiom counts as its policy terms, not as its own words ("let go" is "termination", not "let" and "go")
-    idioms = idiom_words(question, synonyms)
     asked = question_words(question)
-    literal = content_words(" ".join(idioms))
-    terms = {t: w for t, w in asked.items() if t not in QUESTION_SHAPE and t not in literal} or asked
-    for phrase, target in matched(question, synonyms):
-        if set(phrase.split()) <= idioms:
-            terms.update({t: w for t, w in content_words(target).items() if t not in terms})
+    terms = {t: w for t, w in asked.items() if t not in QUESTION_SHAPE} or asked
     quoted = content_terms(" ".join([evidence.quoted, *(_heading_text(h) for h in evidence.cited)]))
     weight = stats.idf if stats else (lambda term: 1.0)
     total = sum(weight(t) for t in terms)
-    covered = sum(weight(t) for t, w in terms.items() if _present(content_terms(expand_query(w, synonyms)), quoted))
+    # an idiom's own words are covered by its policy terms too ("let" and "go" of "let go" by "termination")
+    idioms = idiom_words(question, synonyms)
+    stand_in = {
+        stem
+        for phrase, target in matched(question, synonyms)
+        if set(phrase.split()) <= idioms and content_terms(target) & quoted
+        for stem in content_terms(phrase)
+    }
+    covered = sum(
+        weight(t) for t, w in terms.items() if t in stand_in or _present(content_terms(expand_query(w, synonyms)), quoted)
+    )
     covered_share = covered / total if total else 0.0
     return Signals(result.best_dense_sim, cited_sim, covered_share, agreement, evidence.answers, evidence.answers_weight)
 
