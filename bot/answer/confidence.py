@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from bot.answer.lexical import QUESTION_SHAPE, content_terms, question_words
 from bot.retrieval.hybrid import Hit, SearchResult
-from bot.retrieval.synonyms import expand_query, idiom_words, matched
+from bot.retrieval.synonyms import expand_query, idioms
 
 _TYPO_CUTOFF = 0.8  # difflib ratio: "vaction" vs "vacat" (stems) passes; 3-letter stems are never fuzzy-matched
 
@@ -104,12 +104,8 @@ def signals(
     weight = stats.idf if stats else (lambda term: 1.0)
     total = sum(weight(t) for t in terms)
     # an idiom's own words are covered by its policy terms too ("let" and "go" of "let go" by "termination")
-    idioms = idiom_words(question, synonyms)
     stand_in = {
-        stem
-        for phrase, target in matched(question, synonyms)
-        if set(phrase.split()) <= idioms and content_terms(target) & quoted
-        for stem in content_terms(phrase)
+        stem for phrase, target in idioms(question, synonyms) if content_terms(target) & quoted for stem in content_terms(phrase)
     }
     covered = sum(
         weight(t) for t, w in terms.items() if t in stand_in or _present(content_terms(expand_query(w, synonyms)), quoted)

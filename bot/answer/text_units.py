@@ -45,9 +45,11 @@ def split_units(body: str) -> list[Unit]:
         if line:
             kind = "item" if LIST_ITEM.match(line) else "sentence"
             sentences = [line] if kind == "item" and len(line.split()) <= ITEM_WHOLE_WORDS else _sentences(line)
-            table_lead = _table_lead(sentences, lines, i + 1) if kind == "sentence" else None
-            if table_lead is not None:  # quoted with its table, never alone: "The table below shows…" says nothing
-                sentences = sentences[: len(sentences) - len(_sentences(table_lead[0]))]
+            found = _table_lead(sentences, lines, i + 1) if kind == "sentence" else None
+            table_lead = None  # (its lead-in, the table): quoted together, never alone ("The table below shows…")
+            if found is not None:
+                at, table = found
+                table_lead, sentences = (" ".join(sentences[at:]), table), sentences[:at]
             intro = line.endswith(":") and table_lead is None
             following = kind == "sentence" and bool(sentences) and bool(_FOLLOWING.search(sentences[-1]))
             items = _following_items(lines, i + 1) if sentences and (intro or following) else []
@@ -120,9 +122,10 @@ def _next_paragraph(lines: list[str], start: int) -> str | None:
 TABLE_LEAD_ROWS = 8  # a table this long is quoted whole with the sentence introducing it; a longer one row by row
 
 
-def _table_lead(sentences: list[str], lines: list[str], start: int) -> tuple[str, list[str]] | None:
-    """(the sentences introducing the table right after this paragraph: from the first that points to it, else the
-    last one when it ends with ":"; the table's lines), or None when no table follows or nothing introduces it."""
+def _table_lead(sentences: list[str], lines: list[str], start: int) -> tuple[int, list[str]] | None:
+    """(where the sentences introducing the table right after this paragraph begin: the first that points to it,
+    else the last one when it ends with ":"; the table's lines), or None when no table follows or nothing
+    introduces it."""
     at = next((j for j, s in enumerate(sentences) if _TABLE_POINTER.search(s)), None)
     if at is None and not (sentences and sentences[-1].endswith(":")):
         return None
@@ -130,7 +133,7 @@ def _table_lead(sentences: list[str], lines: list[str], start: int) -> tuple[str
     table = [ln.strip() for ln in itertools.takewhile(lambda ln: ln.strip().startswith("|"), rest)]
     if not table:
         return None
-    return " ".join(sentences[len(sentences) - 1 if at is None else at :]), table
+    return (len(sentences) - 1 if at is None else at), table
 
 
 # a short lead-in that carries the rule of its list: without "You must not:" an item reads as a permission

@@ -25,14 +25,19 @@ def matched(query: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
     return [(p, t) for p, t in synonyms.items() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)]
 
 
+def idioms(query: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The (phrase, policy terms) pairs of the idioms the query contains: phrases of several words that share none
+    with their policy terms ("used up" -> "exhausted", "let go" -> "termination", "in one go" -> "consecutive").
+    Taken literally they mislead ("Sick leave may also be used to care for…" is no answer to "my sick leave is used
+    up"). A single word ("PTO") may be the documents' word too, and "sick days" -> "sick leave" is a variant of the
+    term, no idiom."""
+    return [
+        (phrase, target)
+        for phrase, target in matched(query, synonyms)
+        if len(phrase.split()) > 1 and not set(phrase.split()) & set(re.findall(r"\w+", target.lower()))
+    ]
+
+
 def idiom_words(query: str, synonyms: Mapping[str, str]) -> set[str]:
-    """The words of the idioms the query contains: phrases of several words that share none with their policy terms
-    ("used up" -> "exhausted", "let go" -> "termination", "in one go" -> "consecutive"). Taken literally they
-    mislead ("Sick leave may also be used to care for…" is no answer to "my sick leave is used up"). A single word
-    ("PTO") may be the documents' word too, and "sick days" -> "sick leave" is a variant of the term, no idiom."""
-    words: set[str] = set()
-    for phrase, target in matched(query, synonyms):
-        own = set(phrase.split())
-        if len(own) > 1 and not own & set(re.findall(r"\w+", target.lower())):
-            words |= own
-    return words
+    """The words of the idioms (`idioms`) the query contains: {"used", "up"} for "my sick leave is used up"."""
+    return {word for phrase, _ in idioms(query, synonyms) for word in phrase.split()}
