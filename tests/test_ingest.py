@@ -402,6 +402,32 @@ def test_pdf_words_set_closer_than_a_space_are_not_glued_together():
     assert pages == [(1, "A scanned copy is saved on the server within 10 working days.")]
 
 
+@pytest.mark.parametrize("repeat_header", [1, 0])
+def test_a_pdf_table_cut_by_a_page_break_is_one_table_on_the_page_where_it_starts(repeat_header):
+    """The travel-insurance coverage table was two tables in two chunks (p. 1 and p. 2), so it was never quoted whole
+    and its rows after the break lost their lead-in; "my bag didn't show up for 15 hours" missed its $300 row."""
+    from fpdf import FPDF
+
+    from bot.ingest.loaders import markdown_table
+    from bot.ingest.pdf import read_pdf
+
+    pdf = FPDF(format="Letter")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The table below shows each office's opening hours.", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(line_height=6, first_row_as_headings=True, repeat_headings=repeat_header) as table:
+        for row in [["Office", "Opens"], *[[f"Office {n}", f"{7 + n % 3}:00"] for n in range(60)]]:
+            cells = table.row()
+            for cell in row:
+                cells.cell(cell)
+    pdf.multi_cell(0, 6, "Opening hours change on public holidays.", new_x="LMARGIN", new_y="NEXT")
+    pages, _ = read_pdf(bytes(pdf.output()), markdown_table)
+    assert len(pages) == 2, "the table needs a page break to test anything"
+    (_, first), (_, second) = pages
+    assert first.count("| Office | Opens |") == 1 and "| Office 0 | 7:00 |" in first and "| Office 59 | 9:00 |" in first
+    assert "|" not in second and "Opening hours change on public holidays." in second
+
+
 def test_a_pdf_line_ending_mid_clause_is_joined_to_the_next_even_when_it_starts_with_a_capital():
     from bot.ingest.cleaning import join_wrapped_lines
 

@@ -4,8 +4,9 @@ Headings are found by font size, as a reader sees them: a short line set larger 
 (the document's most common size) becomes a Markdown heading, the largest size `#`, the next `##`, and
 so on; the chunker then files each passage under its real section ("Hours of Work"), not under the last
 numbered line it saw. A table keeps its header row, so the answerer quotes each row with its column names, as for
-Markdown tables. A table continued on the next page without a repeated header gets the header of
-the table it continues.
+Markdown tables. A table continued on the next page is one table, on the page where it starts: its rows after the
+page break join the rows before it (a repeated header row is dropped), so it is chunked, retrieved and quoted
+whole, with its lead-in.
 """
 
 from __future__ import annotations
@@ -47,16 +48,23 @@ def read_pdf(data: bytes, to_table: ToTable) -> tuple[list[tuple[int | None, str
             raise EncryptedPdf from None
         raise
     with pdf:
-        pages: list[tuple[int | None, str]] = []
-        previous_header: list[str] | None = None  # header of a table that ends its page
+        pages: list[tuple[int, list[str | Rows]]] = []
+        open_table: Rows | None = None  # the table that ends the previous page, which this page may continue
         levels = heading_levels(pdf.pages)
         for page in pdf.pages:
-            blocks, last_header = _page_blocks(page, previous_header, to_table, levels)
-            pages.append((page.page_number, "\n".join(block for block in blocks if block.strip())))
-            previous_header = last_header
+            blocks, open_table = _page_blocks(page, open_table, levels)
+            pages.append((page.page_number, blocks))
         info = pdf.metadata or {}
     metadata = {key.lower(): str(info[key]) for key in ("Title", "Subject") if info.get(key)}
-    return pages, metadata
+    return [(number, _render(blocks, to_table)) for number, blocks in pages], metadata
+
+
+def _render(blocks: list[str | Rows], to_table: ToTable) -> str:
+    return "\n".join(
+        block if isinstance(block, str) else to_table(block)
+        for block in blocks
+        if block and (not isinstance(block, str) or block.strip())
+    )
 
 
 def heading_levels(pages) -> dict[int, int]:
@@ -70,28 +78,33 @@ def heading_levels(pages) -> dict[int, int]:
     return {size: min(i + 1, 6) for i, size in enumerate(larger)}
 
 
-def _page_blocks(
-    page, continued_header: list[str] | None, to_table: ToTable, levels: dict[int, int]
-) -> tuple[list[str], list[str] | None]:
-    """Text bands and tables of one page, top to bottom; also the header of a table ending the page."""
+def _page_blocks(page, open_table: Rows | None, levels: dict[int, int]) -> tuple[list[str | Rows], Rows | None]:
+    """Text bands and tables (rows) of one page, top to bottom, and the table that ends the page, if any. A first
+    table that continues `open_table` is not among the blocks: its rows are added to `open_table`.
+
+    A table continues the previous page's last table when nothing but page furniture separates them and it has
+    as many columns: the usual shape of a table a page break cut, with or without a repeated header row.
+    """
     tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
     boxes = [table.bbox for table in tables]
     text_only = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
-    blocks: list[str] = []
+    blocks: list[str | Rows] = []
     top = 0.0
-    last_header: list[str] | None = None
+    last: Rows | None = None
     for i, table in enumerate(tables):
-        blocks.append(_band_text(text_only, top, table.bbox[1], levels))
+        band = _band_text(text_only, top, table.bbox[1], levels)
+        blocks.append(band)
         rows: Rows = [[cell or "" for cell in row] for row in table.extract()]
-        starts_page = i == 0 and _only_furniture(blocks[-1])
-        if starts_page and continued_header and rows and rows[0] != continued_header and len(rows[0]) == len(continued_header):
-            rows = [continued_header, *rows]
-        blocks.append(to_table(rows))
         top = table.bbox[3]
-        last_header = rows[0] if rows else None
+        if i == 0 and open_table and rows and _only_furniture(band) and len(rows[0]) == len(open_table[0]):
+            open_table.extend(rows[1:] if rows[0] == open_table[0] else rows)
+            last = open_table
+            continue
+        blocks.append(rows)
+        last = rows or None
     tail = _band_text(text_only, top, page.height, levels)
     blocks.append(tail)
-    return blocks, (last_header if _only_furniture(tail) else None)
+    return blocks, (last if _only_furniture(tail) else None)
 
 
 def _only_furniture(text: str) -> bool:

@@ -45,7 +45,7 @@ from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_pa
 from bot.retrieval.vectorstore import VectorStore, open_vectorstore
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "5"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
+PIPELINE_VERSION = "6"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
 # Masks a batch of texts: each masked text with the spans masked in it (objects with entity_type,
 # start, end; offsets into the text before masking), e.g. `PiiMasker.mask_documents`.
 Transform = Callable[[list[str]], list[tuple[str, list]]]
