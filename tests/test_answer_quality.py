@@ -498,6 +498,13 @@ def test_a_templates_notes_to_its_editors_are_never_quoted(service):
     assert policy.startswith("> Employees and volunteers will treat information") and "text below" not in policy
     insured = _handbook_answer(service, "Who must make sure volunteers using their car are insured?", body)
     assert "The policy also applies to volunteers using their car. The Foundation also needs confirmation" in insured
+    dress = _handbook_answer(
+        service,
+        "What is the Foundation's dress code?",
+        "Include this policy if dress code at work matters to your Foundation.\nFoundations should read through the "
+        "below policy statement and adapt it to their practices.\nEmployees dress in business casual clothing at work.",
+    )
+    assert dress.startswith("> Employees dress in business casual") and "Include this policy" not in dress
 
 
 def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):

@@ -47,12 +47,17 @@ def _own_heading(hit: Hit) -> str:
 
 
 # a sentence about the document itself ("This policy summarises what the insurance covers, what it does not
-# cover…") names every topic of the document and answers none of them, unless its purpose is what is asked; so does
-# a note on its text ("Foundations can replace their own confidentiality policy with the text below.", "If using
-# this text, …", "Amend the policy below to fit…": a template's notes to its editors)
+# cover…") names every topic of the document and answers none of them, unless its purpose is what is asked
 _ABOUT_DOCUMENT = re.compile(
     r"^(this (policy|standard|document|page|handbook|guide|procedure|section)|the (purpose|aim|objective)s? of this)\b"
-    r"|\b(the|this) (text|template|policy|wording) (below|above)\b|\bthis (text|template)\b|^amend\b",
+    r"|\b(the|this) policy (below|above)\b",
+    re.IGNORECASE,
+)
+# a template's notes to its editors answer nothing: "Foundations can replace their own confidentiality policy with the
+# text below.", "If using this text, …", "Include this policy if dress code matters…", "Amend to fit…"
+_EDITOR_NOTE = re.compile(
+    r"\b(the|this) (text|template|wording) (below|above)\b|\bthis (text|template)\b|^amend\b|\bthe below\b"
+    r"|\b(include|use|edit|adapt|amend|adjust|replace) (this|the) (policy|text|template|section)\b",
     re.IGNORECASE,
 )
 _ASKS_PURPOSE = re.compile(
@@ -347,11 +352,12 @@ def not_an_answer(unit: Unit) -> bool:
     """A unit that cannot answer a question whatever its words: a question ("Does your Foundation permit
     solicitation?", from a template), a heading left unmarked in a PDF's text ("Fitness for Duty", "Solicitation
     on Foundation property": short and unpunctuated) or a sentence ending with ":" whose list or table is not
-    in its chunk ("Procedures:", "…per the following:")."""
+    in its chunk ("Procedures:", "…per the following:"), or a template's note to its editors ("Include this policy
+    if…")."""
     text = unit.text.strip()
     if unit.kind in ("row", "lead"):
         return False
-    if text.endswith("?"):
+    if text.endswith("?") or _EDITOR_NOTE.search(text):
         return True
     if unit.kind == "sentence" and text.endswith(":"):
         return True  # with its list it would be a "lead" unit
@@ -521,7 +527,7 @@ def _context(
         # masked personal data says nothing; "This policy summarises…" or "…the limits in the policy below." is about
         # the document, not the quote (held back as a quote too): skipped, not quoted, as the sentence after it may
         # still continue the point ("The Foundation also needs to get confirmation … that they are suitably insured.")
-        if PLACEHOLDER.search(follow) or (_ABOUT_DOCUMENT.search(follow) and not asks_purpose):
+        if PLACEHOLDER.search(follow) or _EDITOR_NOTE.search(follow) or (_ABOUT_DOCUMENT.search(follow) and not asks_purpose):
             if unit.follow_is_new_paragraph:
                 break
             unit = units.get(follow)
