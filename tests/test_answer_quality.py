@@ -274,6 +274,10 @@ def test_a_sentence_introducing_a_table_is_quoted_with_its_table_or_not_at_all(s
     ]
     baggage = _handbook_answer(service, "how much is paid for lost baggage?", body)
     assert baggage.startswith("> Benefit: Lost baggage · Maximum: $2,500 [1]") and "The table below" not in baggage
+    # the lead-in's words are the table's topic, not a row's name: the Degree row's notes say "learning budget"
+    eligible = service.ask("which learning expenses are eligible?").answer.splitlines()
+    assert eligible[0] == "> The table below shows which learning expenses are eligible."
+    assert sum("Eligible: " in line for line in eligible) == 7
 
 
 def test_a_clause_under_a_heading_that_names_the_question_words_answers_it(service):

@@ -300,9 +300,14 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
     rows = [c for c in scored if c.hit is lead.hit and c.unit.kind == "row" and c.unit.text.split("\n", 1)[0] == header]
     if not 2 <= len(rows) <= WHOLE_TABLE_ROWS:
         return chosen
-    if any(q_terms & content_terms(_row_cells(r.unit.text)) or _row_in_range(question, r.unit.text) for r in rows):
-        return chosen
     intro = next((c for c in scored if c.hit is lead.hit and c.unit.kind == "lead" and _overlap(c.unit, lead.unit)), None)
+    # the words of the sentence introducing the table are its topic, not a row's name, when the question asks about
+    # that topic (two words of it): "which learning expenses are eligible?" names no row although "learning" is in the
+    # Degree row's notes ("Not covered by the learning budget"); "can my wife come on the trip…" shares only "trip"
+    topic = content_terms(intro.unit.text.split("\n", 1)[0]) & q_terms if intro is not None else frozenset()
+    names = q_terms - topic if len(topic) >= 2 else q_terms
+    if any(names & content_terms(_row_cells(r.unit.text)) or _row_in_range(question, r.unit.text) for r in rows):
+        return chosen
     if intro is not None:
         return [intro, *(c for c in chosen if c not in rows and not _overlap(c.unit, intro.unit))]
     body = lead.hit.doc.page_content
