@@ -509,6 +509,17 @@ def test_a_templates_notes_to_its_editors_are_never_quoted(service):
         "below policy statement and adapt it to their practices.\nEmployees dress in business casual clothing at work.",
     )
     assert dress.startswith("> Employees dress in business casual") and "Include this policy" not in dress
+    # an aside opening a sentence is a unit of its own, and a note: the clause after it is quoted without it
+    units = split_units(
+        "The week has 40 hours. (adjust to align with your Foundation’s current practice) If you leave during working "
+        "hours, notify the ED/CEO. Timesheets are due by the 26th (adjust to fit your pay periods)."
+    )
+    assert [u.text for u in units][1:] == [
+        "(adjust to align with your Foundation’s current practice)",
+        "If you leave during working hours, notify the ED/CEO.",
+        "Timesheets are due by the 26th (adjust to fit your pay periods).",
+    ]
+    assert [not_an_answer(u) for u in units] == [False, True, False, False]
 
 
 def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):

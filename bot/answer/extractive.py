@@ -57,7 +57,8 @@ _ABOUT_DOCUMENT = re.compile(
 # text below.", "If using this text, …", "Include this policy if dress code matters…", "Amend to fit…"
 _EDITOR_NOTE = re.compile(
     r"\b(the|this) (text|template|wording) (below|above)\b|\bthis (text|template)\b|^amend\b|\bthe below\b"
-    r"|\b(include|use|edit|adapt|amend|adjust|replace) (this|the) (policy|text|template|section)\b",
+    r"|\b(include|use|edit|adapt|amend|adjust|replace) (this|the) (policy|text|template|section)\b"
+    r"|\bcan be amended\b|^\((adjust|amend|adapt|insert|this (clause|section) needs)\b",  # an aside, not in a clause
     re.IGNORECASE,
 )
 _ASKS_PURPOSE = re.compile(

@@ -166,7 +166,7 @@ def _following_items(lines: list[str], start: int, limit: int = 8) -> list[str]:
 
 
 def _sentences(text: str) -> list[str]:
-    parts = _SENTENCE.split(text)
+    parts = [piece for part in _SENTENCE.split(text) for piece in _aside_apart(part)]
     merged: list[str] = []
     for part in parts:
         if merged and _ABBREV.search(merged[-1]):
@@ -174,6 +174,21 @@ def _sentences(text: str) -> list[str]:
         else:
             merged.append(part)
     return [p.strip() for p in merged if len(p.strip()) > 2]
+
+
+def _aside_apart(part: str) -> list[str]:
+    """A sentence opening with a whole parenthesis is two: "(adjust to align with your current practice) If an
+    employee is required to leave…" is an aside (a template's note) and then the clause; the split keeps the aside
+    from standing in for the clause."""
+    if not part.startswith("("):
+        return [part]
+    depth = 0
+    for i, ch in enumerate(part):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            rest = part[i + 1 :]
+            return [part[: i + 1], rest.strip()] if re.match(r"\s+[A-Z]", rest) else [part]
+    return [part]
 
 
 def _table_rows(table: list[str]) -> list[Unit]:
