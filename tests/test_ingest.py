@@ -428,6 +428,30 @@ def test_a_pdf_table_cut_by_a_page_break_is_one_table_on_the_page_where_it_start
     assert "|" not in second and "Opening hours change on public holidays." in second
 
 
+def test_a_sentence_cut_by_a_page_break_is_put_together_on_the_page_where_it_starts():
+    """The handbook's "If an intermittent or reduced leave is" / (footer, page break) "requested on this basis, the
+    Foundation may require…" were two chunks, each quoting half a clause."""
+    from bot.ingest.cleaning import join_cut_sentences, join_wrapped_lines
+
+    pages = [
+        (22, "Personal Leave: This leave will be unpaid. If an intermittent or reduced leave is"),
+        (
+            23,
+            "requested on this basis, the Foundation may require a transfer to an alternative\nposition with equal pay.\n"
+            "Medical Leave: An employee may be granted a medical leave.",
+        ),
+        (24, "# Benefits\nThe Foundation pays the premiums."),
+    ]
+    joined = join_cut_sentences(pages)
+    assert [p for p, _ in joined] == [22, 23, 24]
+    assert join_wrapped_lines(joined[0][1]).endswith(
+        "If an intermittent or reduced leave is requested on this basis, the Foundation may require a transfer to an "
+        "alternative position with equal pay."
+    )
+    assert joined[1][1] == "Medical Leave: An employee may be granted a medical leave."
+    assert joined[2] == pages[2], "a page opening with a heading continues nothing"
+
+
 def test_a_pdf_line_ending_mid_clause_is_joined_to_the_next_even_when_it_starts_with_a_capital():
     from bot.ingest.cleaning import join_wrapped_lines
 

@@ -129,22 +129,49 @@ def _dangling(line: str) -> bool:
     return bool(words) and words[-1].lower() in _DANGLING_WORDS
 
 
+def _continues(prev: str, line: str) -> bool:
+    """Whether PDF line `line` continues the sentence of the line before it, `prev`."""
+    return bool(
+        prev
+        and line
+        and not line.startswith(("#", "|", "- ", "• "))
+        and not prev.startswith(("#", "|"))
+        and not prev.endswith((".", ":", "!", "?"))
+        and (line[0].islower() or line[0].isdigit() or line[0] in "($" or _dangling(prev))
+    )
+
+
 def join_wrapped_lines(text: str) -> str:
     """PDF text wraps mid-sentence; rejoin lines that continue a paragraph (run after `mark_pdf_headings`,
     so that a numbered heading is never glued onto the line before it, such as the title)."""
     out: list[str] = []
     for line in text.splitlines():
-        prev = out[-1] if out else ""
-        continues = (
-            prev
-            and line
-            and not line.startswith(("#", "|", "- ", "• "))
-            and not prev.startswith(("#", "|"))
-            and not prev.endswith((".", ":", "!", "?"))
-            and (line[0].islower() or line[0].isdigit() or line[0] in "($" or _dangling(prev))
-        )
-        if continues:
-            out[-1] = prev + " " + line
+        if out and _continues(out[-1], line):
+            out[-1] += " " + line
         else:
             out.append(line)
     return "\n".join(out)
+
+
+CARRIED_LINES = 6  # at most this many lines of a sentence cut by a page break are carried back to its start
+
+
+def join_cut_sentences(pages: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+    """A sentence cut by a page break is put together again on the page where it starts: "If an intermittent or
+    reduced leave is" / (page 23) "requested on this basis, the Foundation may require…" were two chunks, each
+    quoting half a clause. The next page's lines up to the sentence's end move back (at most CARRIED_LINES). Run
+    after `strip_page_furniture` (a footer between the halves is gone) and `mark_pdf_headings`."""
+    out = list(pages)
+    for i in range(1, len(out)):
+        (before_page, before), (page, text) = out[i - 1], out[i]
+        lines = text.split("\n")
+        start = next((n for n, line in enumerate(lines) if line.strip()), None)
+        last = before.rstrip().rsplit("\n", 1)[-1].strip()
+        if start is None or not _continues(last, lines[start].strip()):
+            continue
+        end = start
+        while end < min(len(lines), start + CARRIED_LINES) - 1 and not lines[end].rstrip().endswith((".", ":", "!", "?")):
+            end += 1
+        out[i - 1] = (before_page, before.rstrip() + "\n" + "\n".join(lines[start : end + 1]))
+        out[i] = (page, "\n".join(lines[end + 1 :]))
+    return out

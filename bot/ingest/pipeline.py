@@ -29,6 +29,7 @@ from bot.core.progress import ProgressCallback
 from bot.governance.pii_documents import NoNamesSource, names_source_problem
 from bot.ingest.chunking import chunk_document
 from bot.ingest.cleaning import (
+    join_cut_sentences,
     join_wrapped_lines,
     mark_pdf_headings,
     normalise_text,
@@ -45,7 +46,7 @@ from bot.retrieval.index_files import bm25_dir, open_record_manager, registry_pa
 from bot.retrieval.vectorstore import VectorStore, open_vectorstore
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "6"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
+PIPELINE_VERSION = "7"  # bump when chunking, cleaning or masking changes, to re-chunk everything once
 # Masks a batch of texts: each masked text with the spans masked in it (objects with entity_type,
 # start, end; offsets into the text before masking), e.g. `PiiMasker.mask_documents`.
 Transform = Callable[[list[str]], list[tuple[str, list]]]
@@ -228,7 +229,7 @@ class Ingestor:
         segments = doc.segments
         if doc.fmt == "pdf":
             segments = strip_page_furniture(segments)
-            segments = mark_pdf_headings([(p, normalise_text(t)) for p, t in segments])
+            segments = join_cut_sentences(mark_pdf_headings([(p, normalise_text(t)) for p, t in segments]))
             segments = [(p, paragraphs_and_tables(join_wrapped_lines(t))) for p, t in segments]
             title = str(doc.metadata.get("title") or "")
             if title and segments:
