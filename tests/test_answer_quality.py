@@ -522,6 +522,23 @@ def test_a_templates_notes_to_its_editors_are_never_quoted(service):
     assert [not_an_answer(u) for u in units] == [False, True, False, False]
 
 
+def test_a_quote_that_points_back_is_quoted_with_the_sentence_it_points_to(service):
+    """ "This leave will be unpaid, but will not affect seniority…" did not say which leave (the handbook's Emergency
+    Leave, the sentence before it)."""
+    body = (
+        "Requests for leave are accepted for the following periods of unpaid leave.\nEmergency Leave: An employee may "
+        "receive up to ten days of leave to attend to family emergencies. This leave will be unpaid, but will not "
+        "affect seniority, benefits or the employee's position.\nPersonal Leave: A personal leave may be granted on a "
+        "limited basis depending on business needs."
+    )
+    answer = _handbook_answer(service, "which unpaid leave does not affect seniority or benefits?", body)
+    assert answer.startswith(
+        "> Emergency Leave: An employee may receive up to ten days of leave to attend to family "
+        "emergencies. This leave will be unpaid, but will not affect seniority"
+    )
+    assert answer.count("Emergency Leave:") == 1
+
+
 def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):
     """A PDF's next line is often the same clause's next sentence; a list or a lead-in on the next line is not."""
     units = split_units("Notify your supervisor before your start time.\nNotify them on each day of absence.\n- a list item")

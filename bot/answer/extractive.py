@@ -80,6 +80,7 @@ class _Scored:
     row: float = 0.0  # the table-row key bonus it got (see row_bonuses)
     answers: float | None = None  # the answer scorer's probability (the units it re-ranked)
     context: list[str] = field(default_factory=list)  # the sentences quoted after it that continue it (_context)
+    before: str | None = None  # the sentence quoted before it, that it points back to (_antecedent)
 
 
 class UnitEmbeddingCache:
@@ -488,9 +489,14 @@ _POINTS_BACK = re.compile(
 )
 
 
+# a sentence that opens with a pointer to what it is about ("This leave will be unpaid, but…", "These may be taken at
+# any time…") says it of the sentence before it
+_NEEDS_ANTECEDENT = re.compile(r"^(this|these|such|they)\b(?! (is|are|was|were|policy|document|section)\b)", re.IGNORECASE)
+
+
 def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
-    """The quotes, each with the sentences that continue it set as its `context`; a quote that another one's
-    context already holds is dropped (it is quoted in its place)."""
+    """The quotes, each with the sentences that continue it set as its `context` and the one it points back to as
+    its `before`; a quote that another one's context already holds is dropped (it is quoted in its place)."""
     words, asks_purpose = content_terms(question), bool(_ASKS_PURPOSE.search(question))
     kept: list[_Scored] = []
     quoted: set[str] = set()
@@ -499,9 +505,30 @@ def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -
             continue
         kept.append(cand)
         quoted.add(cand.unit.text)
+        cand.before = _antecedent(cand, scored, quoted)
+        quoted.add(cand.before or "")
         cand.context = _context(words, asks_purpose, cand, scored, lead=cand is chosen[0], quoted=quoted)
         quoted.update(cand.context)
     return kept
+
+
+def _antecedent(quote: _Scored, scored: list[_Scored], quoted: set[str]) -> str | None:
+    """The sentence before `quote` in its paragraph when the quote opens by pointing to it ("This leave will be unpaid,
+    but will not affect seniority…" is said of "Emergency Leave: An employee may receive up to ten days…"): without
+    it, the quote does not say what it is about. None when it is quoted already or is no answer itself."""
+    if quote.unit.kind != "sentence" or not _NEEDS_ANTECEDENT.match(quote.unit.text):
+        return None
+    before = next(
+        (
+            c.unit
+            for c in scored
+            if c.hit is quote.hit and c.unit.follow == quote.unit.text and not c.unit.follow_is_new_paragraph
+        ),
+        None,
+    )
+    if before is None or before.kind != "sentence" or before.text in quoted or PLACEHOLDER.search(before.text):
+        return None
+    return before.text
 
 
 def _context(
@@ -569,9 +596,7 @@ def _compose(chosen: list[_Scored]) -> Draft:
         if cand.hit.chunk_id not in quotes:
             order.append(cand.hit)
             quotes[cand.hit.chunk_id] = []
-        text = embed_text(cand.unit)
-        if cand.context:
-            text = " ".join([text, *cand.context])
+        text = " ".join([*([cand.before] if cand.before else []), embed_text(cand.unit), *cand.context])
         if cand.unit.kind == "item" and cand.unit.lead and not _quoted(cand.unit.lead, chosen, cand):
             # an item alone ("- a lost or stolen laptop;") does not say what the list is for
             text = f"{cand.unit.lead}\n{text}"
