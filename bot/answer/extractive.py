@@ -49,7 +49,7 @@ def _own_heading(hit: Hit) -> str:
 # a sentence about the document itself ("This policy summarises what the insurance covers, what it does not
 # cover…") names every topic of the document and answers none of them, unless its purpose is what is asked
 _ABOUT_DOCUMENT = re.compile(
-    r"^(this (policy|standard|document|page|handbook|guide|procedure|section)|the (purpose|aim|objective)s? of this)\b"
+    r"^(this (policy|standard|document|page|handbook|guide|guideline|procedure|section)|the (purpose|aim|objective)s? of this)\b"
     r"|\b(the|this) policy (below|above)\b",
     re.IGNORECASE,
 )
@@ -306,7 +306,9 @@ def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], 
     # the words of the sentence introducing the table are its topic, not a row's name, when the question asks about
     # that topic (two words of it): "which learning expenses are eligible?" names no row although "learning" is in the
     # Degree row's notes ("Not covered by the learning budget"); "can my wife come on the trip…" shares only "trip"
-    topic = content_terms(intro.unit.text.split("\n", 1)[0]) & q_terms if intro is not None else frozenset()
+    # (short words such as "per" and "day" name no topic)
+    lead_terms = content_terms(intro.unit.text.split("\n", 1)[0]) if intro is not None else frozenset()
+    topic = frozenset(t for t in lead_terms & q_terms if len(t) > 3)
     names = q_terms - topic if len(topic) >= 2 else q_terms
     if any(names & content_terms(_row_cells(r.unit.text)) or _row_in_range(question, r.unit.text) for r in rows):
         return chosen
@@ -491,7 +493,7 @@ _POINTS_BACK = re.compile(
 
 # a sentence that opens with a pointer to what it is about ("This leave will be unpaid, but…", "These may be taken at
 # any time…") says it of the sentence before it
-_NEEDS_ANTECEDENT = re.compile(r"^(this|these|such|they)\b(?! (is|are|was|were|policy|document|section)\b)", re.IGNORECASE)
+_NEEDS_ANTECEDENT = re.compile(r"^(this|these|such|they)\b(?! (is|are|was|were)\b)", re.IGNORECASE)
 
 
 def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
@@ -516,7 +518,7 @@ def _antecedent(quote: _Scored, scored: list[_Scored], quoted: set[str]) -> str 
     """The sentence before `quote` in its paragraph when the quote opens by pointing to it ("This leave will be unpaid,
     but will not affect seniority…" is said of "Emergency Leave: An employee may receive up to ten days…"): without
     it, the quote does not say what it is about. None when it is quoted already or is no answer itself."""
-    if quote.unit.kind != "sentence" or not _NEEDS_ANTECEDENT.match(quote.unit.text):
+    if quote.unit.kind != "sentence" or not _NEEDS_ANTECEDENT.match(quote.unit.text) or _ABOUT_DOCUMENT.search(quote.unit.text):
         return None
     before = next(
         (
