@@ -508,7 +508,8 @@ def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -
         kept.append(cand)
         quoted.add(cand.unit.text)
         cand.before = _antecedent(cand, scored, quoted)
-        quoted.add(cand.before or "")
+        if cand.before:
+            quoted.add(cand.before)
         cand.context = _context(words, asks_purpose, cand, scored, lead=cand is chosen[0], quoted=quoted)
         quoted.update(cand.context)
     return kept
