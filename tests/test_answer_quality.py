@@ -46,6 +46,49 @@ def test_a_small_table_is_quoted_whole_when_the_question_names_none_of_its_rows(
     assert "Notice period: 6 weeks" in named and "8 weeks" not in named and "4 weeks" not in named
 
 
+def _quoted_keys(answer: str, column: str) -> list[str]:
+    return [ln.split(f"{column}: ")[1].split(" · ")[0] for ln in answer.splitlines() if f"> {column}: " in ln]
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "keys"),
+    [
+        # words that are the table's topic ("data", "incident" in its title) name no row
+        ("what are the data classification levels?", "Level", ["Public", "Internal", "Confidential", "Restricted"]),
+        ("what are the stages of an incident?", "Stage", ["Security acknowledges the report"]),
+        # the key column named: a table longer than 8 rows is still the answer
+        ("what holidays do we get in 2026?", "Holiday", ["New Year's Day", "Labor Day", "Christmas Day"]),
+        # the table's own heading named ("4. Per-diem rates"): every city
+        ("what are the per diem rates?", "City", ["New York", "Tokyo", "Other international cities"]),
+    ],
+)
+def test_a_question_asking_for_the_whole_table_gets_every_row_once(service, question, column, keys):
+    answer = service.ask(question).answer
+    quoted = _quoted_keys(answer, column)
+    assert set(keys) <= set(quoted) and len(quoted) == len(set(quoted)) >= 4
+    assert answer.count("[1]") == 1  # the rows are one quote: one marker
+
+
+def test_a_table_whose_heading_is_asked_leads_over_a_sentence_sharing_a_word(service):
+    """ "Splitting a purchase into smaller orders to avoid a threshold…" shares "threshold" and led; the question
+    names the table's heading ("4. Approval thresholds")."""
+    answer = service.ask("what are the approval thresholds for purchases?").answer
+    assert "Up to $2,500" in answer.split("\n")[1] and "Above $250,000" in answer
+    assert answer.index("Above $250,000") < answer.index("Splitting a purchase")
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "absent"),
+    [
+        ("what's the per diem rate in Denver?", "Other US cities", "New York"),  # the heading named, but a city too
+        ("can my learning budget pay for an MBA?", "University degree programs", "Coursera"),  # a closed question
+    ],
+)
+def test_a_row_standing_for_the_thing_asked_is_not_replaced_by_its_table(service, question, row, absent):
+    answer = service.ask(question).answer
+    assert answer.startswith(f"> {answer.split(': ')[0][2:]}: {row}") and absent not in answer
+
+
 @pytest.mark.parametrize(
     ("question", "row"),
     [

@@ -287,36 +287,76 @@ def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best:
 
 
 WHOLE_TABLE_ROWS = 8  # a table this small is quoted whole when the question names none of its rows
+WHOLE_KEY_COLUMN_ROWS = 16  # or this small, when the question asks for all of it (see _whole_table)
 
 
 def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
     """All rows of the leading table, in the document's order, when the question names no row of it ("how much
     notice do I have to give?" is answered by every length of service, not the first one): no row has a question
-    word in its own cells ("salary data" names the Confidential row by its examples) and no amount or length of
-    service in the question falls in a row's range. When a sentence introduces the table, it is quoted with it
-    (its "lead" unit). The quotes from elsewhere follow."""
-    lead = chosen[0]
-    if lead.unit.kind != "row" or "\n" not in lead.unit.text:
+    word in its own cells ("salary data" names the Confidential row by its examples), no amount or length of
+    service in the question falls in a row's range, and the lead is not the "Other…" row of an entity the table
+    lacks (Denver). A quoted table whose own heading the question names ("what are the approval thresholds?") leads
+    even when a sentence scored above it. When a sentence introduces the table, it is quoted with it (its "lead"
+    unit). The quotes from elsewhere follow."""
+    lead: _Scored | None = chosen[0]
+    if chosen[0].unit.kind != "row":
+        lead = next((c for c in chosen if c.unit.kind == "row" and _heading_named(c.hit, q_terms)), None)
+    if lead is None or "\n" not in lead.unit.text or _answers_for_the_rest(question, lead):
         return chosen
     header = lead.unit.text.split("\n", 1)[0]
     rows = [c for c in scored if c.hit is lead.hit and c.unit.kind == "row" and c.unit.text.split("\n", 1)[0] == header]
-    if not 2 <= len(rows) <= WHOLE_TABLE_ROWS:
+    # a question naming the key column ("what holidays do we get?") or the table's own heading asks for all of it
+    asks_all = bool(content_terms(_row_key(header)) & q_terms) or _heading_named(lead.hit, q_terms)
+    if not 2 <= len(rows) <= (WHOLE_KEY_COLUMN_ROWS if asks_all else WHOLE_TABLE_ROWS):
         return chosen
+    if _CLOSED_QUESTION.match(question) and not asks_all:
+        return chosen  # "can my learning budget pay for an MBA?" asks about one thing: the row that scored for it
     intro = next((c for c in scored if c.hit is lead.hit and c.unit.kind == "lead" and _overlap(c.unit, lead.unit)), None)
-    # the words of the sentence introducing the table are its topic, not a row's name, when the question asks about
-    # that topic (two words of it): "which learning expenses are eligible?" names no row although "learning" is in the
-    # Degree row's notes ("Not covered by the learning budget"); "can my wife come on the trip…" shares only "trip"
-    # (short words such as "per" and "day" name no topic)
-    lead_terms = content_terms(intro.unit.text.split("\n", 1)[0]) if intro is not None else frozenset()
-    topic = frozenset(t for t in lead_terms & q_terms if len(t) > 3)
-    names = q_terms - topic if len(topic) >= 2 else q_terms
-    if any(names & content_terms(_row_cells(r.unit.text)) or _row_in_range(question, r.unit.text) for r in rows):
+    if any(_names_row(question, q_terms, r, rows, intro) for r in rows):
         return chosen
     if intro is not None:
         return [intro, *(c for c in chosen if c not in rows and not _overlap(c.unit, intro.unit))]
     body = lead.hit.doc.page_content
     rows.sort(key=lambda r: body.find(r.unit.text.rsplit("\n", 1)[-1]))
     return rows + [c for c in chosen if c not in rows]
+
+
+_CLOSED_QUESTION = re.compile(r"\s*(can|could|may|is|are|am|do|does|did|will|would|should|must|has|have)\b", re.IGNORECASE)
+
+
+def _answers_for_the_rest(question: str, row: _Scored) -> bool:
+    """Whether the row is the "Other…" row standing in for a place or thing the question names and its chunk lacks
+    ("the per diem rate in Denver" is "Other US cities", not the whole table)."""
+    if row.row <= 0 or not _DEFAULT_ROW.match(_row_key(row.unit.text)):
+        return False
+    return bool(content_terms(question) - QUESTION_SHAPE - content_terms(row.hit.doc.page_content))
+
+
+def _heading_named(hit: Hit, q_terms: frozenset[str]) -> bool:
+    """Whether the question holds every word of the chunk's own heading but its number ("4. Per-diem rates")."""
+    heading = frozenset(t for t in content_terms(_own_heading(hit)) if not t.isdigit())
+    return bool(heading) and heading <= q_terms
+
+
+def _names_row(question: str, q_terms: frozenset[str], row: _Scored, rows: list[_Scored], intro: _Scored | None) -> bool:
+    """Whether the question names this row of the table `rows`: a question word in its own cells that is not the
+    table's topic, or an amount or length of service in its range.
+
+    The words of the sentence introducing the table, of its headings and of its column names are its topic, not a
+    row's name, when the question asks about that topic (two words of it) and no row's key holds them: "which
+    learning expenses are eligible?" names no row although "learning" is in the Degree row's notes ("Not covered by
+    the learning budget"), nor does "what are the data classification levels?" ("data" is in two rows' examples);
+    "can my wife come on the trip…" shares only "trip" (short words such as "per" and "day" name no topic)."""
+    meta = row.hit.doc.metadata
+    about = " ".join([str(meta.get("title", "")), str(meta.get("section", ""))])
+    if intro is not None:
+        about += " " + intro.unit.text.split("\n", 1)[0]
+    # a column name is a row's name too when a key holds it ("Premium PPO" under "Employee premium")
+    keys = frozenset().union(*(content_terms(_row_key(r.unit.text)) for r in rows))
+    header = content_terms(row.unit.text.split("\n", 1)[0]) - keys
+    topic = frozenset(t for t in (content_terms(about) | header) & q_terms if len(t) > 3)
+    names = q_terms - topic if len(topic) >= 2 else q_terms
+    return bool(names & content_terms(_row_cells(row.unit.text))) or _row_in_range(question, row.unit.text)
 
 
 # a question that asks for every step or condition: "what is the procedure for…", "what are the steps", "what do
@@ -595,7 +635,7 @@ def _compose(chosen: list[_Scored]) -> Draft:
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
     lines = []
-    for cand in chosen:
+    for at, cand in enumerate(chosen):
         if cand.hit.chunk_id not in quotes:
             order.append(cand.hit)
             quotes[cand.hit.chunk_id] = []
@@ -605,5 +645,8 @@ def _compose(chosen: list[_Scored]) -> Draft:
             text = f"{cand.unit.lead}\n{text}"
         quotes[cand.hit.chunk_id].append(text)
         n = [h.chunk_id for h in order].index(cand.hit.chunk_id) + 1
-        lines.append("\n".join(f"> {line}" for line in text.splitlines()) + f" [{n}]")
+        # rows of one table or items of one list quoted in a run are one quote: one marker, after the last
+        later = chosen[at + 1] if at + 1 < len(chosen) else None
+        run = later is not None and later.hit is cand.hit and later.unit.kind == cand.unit.kind in ("row", "item")
+        lines.append("\n".join(f"> {line}" for line in text.splitlines()) + ("" if run else f" [{n}]"))
     return Draft("\n".join(lines), [(hit, quotes[hit.chunk_id]) for hit in order])
