@@ -258,6 +258,20 @@ def test_a_holiday_asked_by_its_initials_is_answered(service):
     assert not result.abstained and "January 19, 2026" in result.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("my partner is having a baby, how much time off do I get", "8 weeks"),
+        ("my wife is pregnant, how much leave do I get?", "16 weeks"),
+        ("we're adopting a child, how much leave do I get?", "16 weeks"),
+    ],
+)
+def test_a_life_event_named_instead_of_the_leave_reaches_the_parental_leave_policy(service, question, weeks):
+    """It abstained (confidence 0.37): none of "partner", "baby", "time off" is a word of the parental-leave policy."""
+    result = service.ask(question)
+    assert not result.abstained and f"{weeks} of paid parental leave" in result.answer
+
+
 def test_a_typo_still_reaches_the_policy(service):
     result = service.ask("how many vaction days do I get")
     assert not result.abstained and "25 days of paid annual leave" in result.answer
