@@ -596,6 +596,22 @@ def test_a_quote_that_points_back_is_quoted_with_the_sentence_it_points_to(servi
     assert answer.count("Emergency Leave:") == 1
 
 
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        # "It replaces…" said which policy only with the sentence before it (the policy's purpose)
+        ("what does the remote work policy replace?", "> This policy explains how many days you may work remotely"),
+        # "Then call Meridian Assist" is the second step; quoted alone, the first is lost
+        ("who do I call in a medical emergency on a business trip?", "In a medical emergency, go to the nearest hospital"),
+    ],
+)
+def test_a_quote_opening_with_it_or_then_carries_the_sentence_before(service, question, quote):
+    answer = service.ask(question).answer
+    assert quote in answer
+    pointer = "It replaces" if "replace" in question else "Then call Meridian Assist"
+    assert answer.index(quote.lstrip("> ")) < answer.index(pointer)
+
+
 def test_a_clause_continued_on_the_next_line_is_quoted_with_it(service):
     """A PDF's next line is often the same clause's next sentence; a list or a lead-in on the next line is not."""
     units = split_units("Notify your supervisor before your start time.\nNotify them on each day of absence.\n- a list item")

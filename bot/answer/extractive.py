@@ -532,8 +532,13 @@ _POINTS_BACK = re.compile(
 
 
 # a sentence that opens with a pointer to what it is about ("This leave will be unpaid, but…", "These may be taken at
-# any time…") says it of the sentence before it
-_NEEDS_ANTECEDENT = re.compile(r"^(this|these|such|they)\b(?! (is|are|was|were)\b)", re.IGNORECASE)
+# any time…", "It replaces the Remote Work Policy (2024)", "Then call Meridian Assist…") says it of the sentence before
+# it; "It is/may…" is usually no pointer ("It is your responsibility to…")
+_NEEDS_ANTECEDENT = re.compile(
+    r"^(?:(this|these|such|they)\b(?! (is|are|was|were)\b)|it\b(?!'s| (is|was|may|might|must|should|will|would|can|could)\b)"
+    r"|then\b)",
+    re.IGNORECASE,
+)
 
 
 def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
