@@ -77,6 +77,16 @@ def test_a_table_whose_heading_is_asked_leads_over_a_sentence_sharing_a_word(ser
     assert answer.index("Above $250,000") < answer.index("Splitting a purchase")
 
 
+def test_a_word_of_the_column_names_does_not_name_a_row(service):
+    """ "trip" is in the coverage table's "Maximum per person per trip": it named the "Trip cancellation" row, which
+    led "can my wife come on the trip…" and "…if I die on a business trip"; "this year" named "New Year's Day"."""
+    wife = service.ask("can my wife come on the trip and be covered by the travel insurance").answer
+    assert wife.startswith("> Family members travelling with you are not covered.") and "Trip cancellation" not in wife
+    death = service.ask("will insurance pay out if I die on a business trip").answer
+    assert "Personal accident (death" in death and "Trip cancellation" not in death
+    assert service.ask("what day is the 4th of July holiday this year?").answer.startswith("> Holiday: Independence Day")
+
+
 @pytest.mark.parametrize(
     ("question", "row", "absent"),
     [

@@ -426,10 +426,16 @@ def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> li
         if unit.kind == "row" and "\n" in unit.text:
             tables.setdefault(unit.text.split("\n", 1)[0], []).append(i)
     bonuses = [0.0] * len(units)
-    for indexes in tables.values():
-        # words only: amounts are matched by range (answer_type), and "$250" is a prefix term of "$250,000"
+    # "this year" says when, it names no row ("New Year's Day" for "what day is the 4th of July holiday this year?")
+    q_terms = q_terms - content_terms(" ".join(_WHEN_ASKED.findall(question)))
+    for header, indexes in tables.items():
+        # words only: amounts are matched by range (answer_type), and "$250" is a prefix term of "$250,000"; a word
+        # of the column names is the table's topic ("trip" of "Maximum per person per trip" names no "Trip
+        # cancellation" row when "if I die on a business trip" is asked)
+        columns = content_terms(header)
         keys = {
-            i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) for i in indexes
+            i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) - columns
+            for i in indexes
         }
         # an amount names a row only of a table about what is asked: "$250 concert tickets" is no contract value
         in_range = {
@@ -447,6 +453,7 @@ def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> li
     return bonuses
 
 
+_WHEN_ASKED = re.compile(r"\b(?:this|next|last|every|each|per|a) (year|month|week|quarter)\b", re.IGNORECASE)
 _DEFAULT_ROW = re.compile(r"\s*(other|all other|any other|default|everyone else|rest of)\b", re.IGNORECASE)
 
 
