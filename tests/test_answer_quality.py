@@ -282,6 +282,20 @@ def test_a_life_event_named_instead_of_the_leave_reaches_the_parental_leave_poli
     assert not result.abstained and f"{weeks} of paid parental leave" in result.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # "pto" adds five policy words ("annual leave paid time off"): counted 1 each, they outweighed "carry over"
+        ("can I carry over unused pto?", "> You may carry over a maximum of 5 unused days"),
+        ("I work 3 days a week, how much PTO do I get?", "> For example, an employee contracted for 3 days per week"),
+        # an acronym's spelled-out name is its own words
+        ("How much does the company put into my HSA?", "> Employees enrolled in the HDHP receive a company contribution"),
+    ],
+)
+def test_a_synonym_counts_about_as_much_as_the_words_it_stands_for(service, question, lead):
+    assert service.ask(question).answer.startswith(lead)
+
+
 def test_a_typo_still_reaches_the_policy(service):
     result = service.ask("how many vaction days do I get")
     assert not result.abstained and "25 days of paid annual leave" in result.answer

@@ -25,7 +25,7 @@ from bot.answer.word_cover import WordVectors, closeness
 from bot.core.chunks import LIST_ITEM, chunk_body
 from bot.core.masking import PLACEHOLDER
 from bot.retrieval.hybrid import Hit
-from bot.retrieval.synonyms import expand_query, idiom_words
+from bot.retrieval.synonyms import expand_query, idiom_words, matched
 
 # a rule for a special case (extra days, directors); when the question names no special case, the general rule leads.
 # Sentences starting with "If…"/"For example…" were tried too: they are often the general rule ("If you are unable to work…").
@@ -153,8 +153,14 @@ class ExtractiveAnswerer:
         literal = content_words(" ".join(idiom_words(question, self.synonyms)))  # "used" of "used up" (exhausted)
         q_words = {stem: word for stem, word in q_words.items() if stem not in literal}
         q_terms = frozenset(q_words) | un_forms(question)
+        weights = synonym_weights(question, q_terms, self.synonyms)
         scored = self._score(
-            question, q_words, q_terms, request.hits[: self.chunks], np.asarray(request.query_embedding, dtype=np.float32)
+            question,
+            q_words,
+            q_terms,
+            request.hits[: self.chunks],
+            np.asarray(request.query_embedding, dtype=np.float32),
+            weights,
         )
         scored = _rescored(question, scored, request.scorer)
         if not scored:
@@ -181,7 +187,13 @@ class ExtractiveAnswerer:
         return draft
 
     def _score(
-        self, question: str, q_words: dict[str, str], q_terms: frozenset[str], hits: list[Hit], q_vec: np.ndarray
+        self,
+        question: str,
+        q_words: dict[str, str],
+        q_terms: frozenset[str],
+        hits: list[Hit],
+        q_vec: np.ndarray,
+        weights: Mapping[str, float],
     ) -> list[_Scored]:
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
@@ -196,7 +208,7 @@ class ExtractiveAnswerer:
         # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
         # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
         # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
-        covers = self._coverage(q_words, q_terms, [f"{unit.text} {_own_heading(hit)}" for unit, hit in pairs])
+        covers = self._coverage(q_words, q_terms, [f"{unit.text} {_own_heading(hit)}" for unit, hit in pairs], weights)
         ranked = []
         for (unit, hit), sim, row, covered in zip(pairs, sims, rows, covers, strict=True):
             rank_prior = 1.0 / (1 + hits.index(hit))
@@ -219,9 +231,12 @@ class ExtractiveAnswerer:
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
 
-    def _coverage(self, q_words: dict[str, str], q_terms: frozenset[str], texts: list[str]) -> list[float]:
-        """Per text, the share of the question's terms it covers: a term it contains counts 1, one it
-        lacks counts as close as its closest word is in meaning ("bag" ~ "baggage"; bot/answer/word_cover.py)."""
+    def _coverage(
+        self, q_words: dict[str, str], q_terms: frozenset[str], texts: list[str], weights: Mapping[str, float]
+    ) -> list[float]:
+        """Per text, the weighted share of the question's terms it covers: a term it contains counts its weight
+        (1, or less for a synonym's term: `synonym_weights`), one it lacks counts as close as its closest word is in
+        meaning ("bag" ~ "baggage"; bot/answer/word_cover.py)."""
         if not q_terms:
             return [0.0] * len(texts)
         # the topic words that have a word to embed; a number or a code ("SEV1") is covered only by itself, a word
@@ -233,12 +248,35 @@ class ExtractiveAnswerer:
         vocab = {stem: word for words in held for stem, word in words.items()}
         column = {stem: j for j, stem in enumerate(vocab)}
         close = closeness(list(asked.values()), list(vocab.values()), self.words)
+        total = sum(weights.get(t, 1.0) for t in q_terms)
         out = []
         for words in held:
             cols = [column[stem] for stem in words]
-            soft = sum(float(close[i, cols].max()) for i, stem in enumerate(asked) if cols and stem not in words)
-            out.append((len(q_terms & words.keys()) + soft) / len(q_terms))
+            soft = sum(
+                weights.get(stem, 1.0) * float(close[i, cols].max()) for i, stem in enumerate(asked) if cols and stem not in words
+            )
+            out.append((sum(weights.get(t, 1.0) for t in q_terms & words.keys()) + soft) / total)
         return out
+
+
+SYNONYM_FLOOR = 0.5  # the least weight of a synonym's term
+
+
+def synonym_weights(question: str, q_terms: frozenset[str], synonyms: Mapping[str, str]) -> dict[str, float]:
+    """stem -> weight (SYNONYM_FLOOR..1) of each term a synonym added that the question lacks: the phrase's share, so a
+    phrase counts about as much as its own words do ("pto" is one word, "annual leave paid time off" five: each
+    counted 1, they outweighed "carry over" in "can I carry over unused pto?"); an acronym's spelled-out name is the
+    acronym's own words. Terms not here weigh 1."""
+    own = content_terms(question)
+    weights: dict[str, float] = {}
+    for phrase, target in matched(question, synonyms):
+        terms = content_terms(target)
+        if "".join(w[0] for w in target.split()).lower() == phrase.lower():
+            continue  # an acronym spelled out ("hsa": "Health Savings Account") is its name: every word counts
+        share = max(SYNONYM_FLOOR, min(1.0, max(1, len(content_terms(phrase))) / max(1, len(terms))))
+        for t in terms & q_terms - own:
+            weights[t] = max(weights.get(t, 0.0), share)
+    return weights
 
 
 def _rescored(question: str, ranked: list[_Scored], scorer: AnswerScorer | None) -> list[_Scored]:
