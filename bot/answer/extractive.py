@@ -11,15 +11,16 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.answer_type import carries, holds_amount, in_its_range, type_bonus, wanted_kind
+from bot.answer.answer_type import carries, type_bonus, wanted_kind
 from bot.answer.answerer import Draft, DraftRequest
+from bot.answer.candidates import Scored, overlap, own_heading
 from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words, negated, un_forms
 from bot.answer.scorer import RESCORE_UNITS, AnswerScorer
+from bot.answer.tables import named_row_before_its_table, row_bonuses, row_cells, row_in_range, whole_table
 from bot.answer.text_units import Unit, heading_like, split_units
 from bot.answer.word_cover import WordVectors, closeness
 from bot.core.chunks import LIST_ITEM, chunk_body
@@ -39,11 +40,6 @@ _ROLE_SUBJECT = re.compile(
     r"^(?:all |the )?(managers|directors|contractors|interns|interviewees|executives|approvers|reviewers|investigators)\b",
     re.IGNORECASE,
 )
-
-
-def _own_heading(hit: Hit) -> str:
-    """The chunk's innermost heading ("5.2 Working from abroad" of "5. Working… › 5.2 Working from abroad")."""
-    return str(hit.doc.metadata.get("section", "")).split("›")[-1]
 
 
 # a sentence about the document itself ("This policy summarises what the insurance covers, what it does not
@@ -70,17 +66,6 @@ _ASKS_PURPOSE = re.compile(
 # to it answers ("You can always reach the confidential advisor team at confidential-advisors@…" does)
 MASKED_PENALTY = 0.25
 _PREAMBLE = re.compile(r"^(\d+\.?\s*)?(purpose|scope|introduction|overview|about this policy)\b", re.IGNORECASE)
-
-
-@dataclass
-class _Scored:
-    unit: Unit
-    hit: Hit
-    score: float
-    row: float = 0.0  # the table-row key bonus it got (see row_bonuses)
-    answers: float | None = None  # the answer scorer's probability (the units it re-ranked)
-    context: list[str] = field(default_factory=list)  # the sentences quoted after it that continue it (_context)
-    before: str | None = None  # the sentence quoted before it, that it points back to (_antecedent)
 
 
 class UnitEmbeddingCache:
@@ -166,17 +151,17 @@ class ExtractiveAnswerer:
         if not scored:
             return Draft("")
         best = scored[0].score
-        chosen: list[_Scored] = []
+        chosen: list[Scored] = []
         for cand in scored:
             if len(chosen) >= self.max_quotes or cand.score < best * self.relative_cutoff:
                 break
-            if any(_overlap(cand.unit, c.unit) for c in chosen):
+            if any(overlap(cand.unit, c.unit) for c in chosen):
                 continue
             if chosen and _padding(question, q_terms, chosen[0], cand, best):
                 continue
             chosen.append(cand)
         chosen = _carrying(question, chosen, scored, best, self.max_quotes)
-        chosen = _whole_table(question, q_terms, chosen, scored)
+        chosen = whole_table(question, q_terms, chosen, scored)
         chosen = _whole_list(question, chosen, scored)
         draft = _compose(_with_context(question, chosen, scored))
         if request.scorer is not None:  # the lead quote's probability, for confidence (scored once, here)
@@ -194,7 +179,7 @@ class ExtractiveAnswerer:
         hits: list[Hit],
         q_vec: np.ndarray,
         weights: Mapping[str, float],
-    ) -> list[_Scored]:
+    ) -> list[Scored]:
         q_negated = negated(question)
         general = not _ASKS_SPECIAL_CASE.search(question)
         asks_purpose = bool(_ASKS_PURPOSE.search(question))
@@ -208,7 +193,7 @@ class ExtractiveAnswerer:
         # a clause is read under its own heading: "what do I bring on my first day" is answered by "Bring a
         # photo ID…" under "2. Your first day". Golden set, one run: must-contain 0.887 -> 0.902, abstention on
         # uncovered questions unchanged (0.757); a bonus for the whole section instead lost 0.054 of abstention
-        covers = self._coverage(q_words, q_terms, [f"{unit.text} {_own_heading(hit)}" for unit, hit in pairs], weights)
+        covers = self._coverage(q_words, q_terms, [f"{unit.text} {own_heading(hit)}" for unit, hit in pairs], weights)
         ranked = []
         for (unit, hit), sim, row, covered in zip(pairs, sims, rows, covers, strict=True):
             rank_prior = 1.0 / (1 + hits.index(hit))
@@ -226,8 +211,8 @@ class ExtractiveAnswerer:
                 special += 0.07
             score = 0.5 * float(sim) + 0.3 * covered + 0.1 * rank_prior + 0.1 * fit + row + negation
             score -= length_penalty + preamble + special
-            ranked.append(_Scored(unit, hit, score, row))
-        _named_row_before_its_table(ranked)
+            ranked.append(Scored(unit, hit, score, row))
+        named_row_before_its_table(ranked)
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked
 
@@ -279,7 +264,7 @@ def synonym_weights(question: str, q_terms: frozenset[str], synonyms: Mapping[st
     return weights
 
 
-def _rescored(question: str, ranked: list[_Scored], scorer: AnswerScorer | None) -> list[_Scored]:
+def _rescored(question: str, ranked: list[Scored], scorer: AnswerScorer | None) -> list[Scored]:
     """The best RESCORE_UNITS units with the scorer's probability (x its weight) added, re-sorted."""
     if scorer is None or not ranked:
         return ranked
@@ -294,7 +279,7 @@ def _rescored(question: str, ranked: list[_Scored], scorer: AnswerScorer | None)
 _CARRIER_FLOOR = 0.6  # of the best score: a unit carrying the asked fact, from the same document, below the usual cutoff
 
 
-def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best: float, limit: int) -> list[_Scored]:
+def _carrying(question: str, chosen: list[Scored], scored: list[Scored], best: float, limit: int) -> list[Scored]:
     """Quotes that carry the kind of fact the question asks for, leading.
 
     "What's the mileage rate?" must not lead with "Record the route and mileage" when "$0.70 per mile" is
@@ -315,86 +300,13 @@ def _carrying(question: str, chosen: list[_Scored], scored: list[_Scored], best:
             if c.score >= best * _CARRIER_FLOOR
             and c.hit.doc.metadata.get("doc_id") == top_doc
             and carries(kind, c.unit.text)
-            and not any(_overlap(c.unit, x.unit) for x in chosen)
+            and not any(overlap(c.unit, x.unit) for x in chosen)
         ),
         None,
     )
     if extra is None:
         return chosen
     return [chosen[0], extra, *chosen[1 : limit - 1]]
-
-
-WHOLE_TABLE_ROWS = 8  # a table this small is quoted whole when the question names none of its rows
-WHOLE_KEY_COLUMN_ROWS = 16  # or this small, when the question asks for all of it (see _whole_table)
-
-
-def _whole_table(question: str, q_terms: frozenset[str], chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
-    """All rows of the leading table, in the document's order, when the question names no row of it ("how much
-    notice do I have to give?" is answered by every length of service, not the first one): no row has a question
-    word in its own cells ("salary data" names the Confidential row by its examples), no amount or length of
-    service in the question falls in a row's range, and the lead is not the "Other…" row of an entity the table
-    lacks (Denver). A quoted table whose own heading the question names ("what are the approval thresholds?") leads
-    even when a sentence scored above it. When a sentence introduces the table, it is quoted with it (its "lead"
-    unit). The quotes from elsewhere follow."""
-    lead: _Scored | None = chosen[0]
-    if chosen[0].unit.kind != "row":
-        lead = next((c for c in chosen if c.unit.kind == "row" and _heading_named(c.hit, q_terms)), None)
-    if lead is None or "\n" not in lead.unit.text or _answers_for_the_rest(question, lead):
-        return chosen
-    header = lead.unit.text.split("\n", 1)[0]
-    rows = [c for c in scored if c.hit is lead.hit and c.unit.kind == "row" and c.unit.text.split("\n", 1)[0] == header]
-    # a question naming the key column ("what holidays do we get?") or the table's own heading asks for all of it
-    asks_all = bool(content_terms(_row_key(header)) & q_terms) or _heading_named(lead.hit, q_terms)
-    if not 2 <= len(rows) <= (WHOLE_KEY_COLUMN_ROWS if asks_all else WHOLE_TABLE_ROWS):
-        return chosen
-    if _CLOSED_QUESTION.match(question) and not asks_all:
-        return chosen  # "can my learning budget pay for an MBA?" asks about one thing: the row that scored for it
-    intro = next((c for c in scored if c.hit is lead.hit and c.unit.kind == "lead" and _overlap(c.unit, lead.unit)), None)
-    if any(_names_row(question, q_terms, r, rows, intro) for r in rows):
-        return chosen
-    if intro is not None:
-        return [intro, *(c for c in chosen if c not in rows and not _overlap(c.unit, intro.unit))]
-    body = lead.hit.doc.page_content
-    rows.sort(key=lambda r: body.find(r.unit.text.rsplit("\n", 1)[-1]))
-    return rows + [c for c in chosen if c not in rows]
-
-
-_CLOSED_QUESTION = re.compile(r"\s*(can|could|may|is|are|am|do|does|did|will|would|should|must|has|have)\b", re.IGNORECASE)
-
-
-def _answers_for_the_rest(question: str, row: _Scored) -> bool:
-    """Whether the row is the "Other…" row standing in for a place or thing the question names and its chunk lacks
-    ("the per diem rate in Denver" is "Other US cities", not the whole table)."""
-    if row.row <= 0 or not _DEFAULT_ROW.match(_row_key(row.unit.text)):
-        return False
-    return bool(content_terms(question) - QUESTION_SHAPE - content_terms(row.hit.doc.page_content))
-
-
-def _heading_named(hit: Hit, q_terms: frozenset[str]) -> bool:
-    """Whether the question holds every word of the chunk's own heading but its number ("4. Per-diem rates")."""
-    heading = frozenset(t for t in content_terms(_own_heading(hit)) if not t.isdigit())
-    return bool(heading) and heading <= q_terms
-
-
-def _names_row(question: str, q_terms: frozenset[str], row: _Scored, rows: list[_Scored], intro: _Scored | None) -> bool:
-    """Whether the question names this row of the table `rows`: a question word in its own cells that is not the
-    table's topic, or an amount or length of service in its range.
-
-    The words of the sentence introducing the table, of its headings and of its column names are its topic, not a
-    row's name, when the question asks about that topic (two words of it) and no row's key holds them: "which
-    learning expenses are eligible?" names no row although "learning" is in the Degree row's notes ("Not covered by
-    the learning budget"), nor does "what are the data classification levels?" ("data" is in two rows' examples);
-    "can my wife come on the trip…" shares only "trip" (short words such as "per" and "day" name no topic)."""
-    meta = row.hit.doc.metadata
-    about = " ".join([str(meta.get("title", "")), str(meta.get("section", ""))])
-    if intro is not None:
-        about += " " + intro.unit.text.split("\n", 1)[0]
-    # a column name is a row's name too when a key holds it ("Premium PPO" under "Employee premium")
-    keys = frozenset().union(*(content_terms(_row_key(r.unit.text)) for r in rows))
-    header = content_terms(row.unit.text.split("\n", 1)[0]) - keys
-    topic = frozenset(t for t in (content_terms(about) | header) & q_terms if len(t) > 3)
-    names = q_terms - topic if len(topic) >= 2 else q_terms
-    return bool(names & content_terms(_row_cells(row.unit.text))) or _row_in_range(question, row.unit.text)
 
 
 # a question that asks for every step or condition: "what is the procedure for…", "what are the steps", "what do
@@ -408,7 +320,7 @@ WHOLE_LIST_ITEMS = 8  # a list this long is quoted whole when the question asks 
 WHOLE_LIST_WORDS = 200
 
 
-def _whole_list(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
+def _whole_list(question: str, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
     """Every item of the leading list item's list, in the document's order, when the question asks for a list:
     the procedure's steps, not step 1 alone. Only a list of at most WHOLE_LIST_ITEMS items and WHOLE_LIST_WORDS
     words (a longer one is a chapter, not an answer); the items are the lead item's block of consecutive list
@@ -451,94 +363,18 @@ def not_an_answer(unit: Unit) -> bool:
     return heading_like(text, numbered=unit.kind == "sentence")
 
 
-def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> list[float]:
-    """Per unit: a bonus for the table row whose key cell names the question's entity (a city, a benefit, a level;
-    an amount asked in the key's range counts as all of it when the table shares a word with the question: "an $8k
-    tool, who approves it?" -> "$2,500.01 to $10,000" under "Approvals required"), or, when no
-    row of that table does, for its "Other…"/"default" row (Denver -> "Other US cities").
-
-    The key is the row's first cell; a table is identified by its header line. 0 for non-row units.
-    """
-    tables: dict[str, list[int]] = {}
-    for i, unit in enumerate(units):
-        if unit.kind == "row" and "\n" in unit.text:
-            tables.setdefault(unit.text.split("\n", 1)[0], []).append(i)
-    bonuses = [0.0] * len(units)
-    # "this year" says when, it names no row ("New Year's Day" for "what day is the 4th of July holiday this year?")
-    q_terms = q_terms - content_terms(" ".join(_WHEN_ASKED.findall(question)))
-    for header, indexes in tables.items():
-        # words only: amounts are matched by range (answer_type), and "$250" is a prefix term of "$250,000"; a word
-        # of the column names is the table's topic ("trip" of "Maximum per person per trip" names no "Trip
-        # cancellation" row when "if I die on a business trip" is asked)
-        columns = content_terms(header)
-        keys = {
-            i: frozenset(t for t in content_terms(_row_key(units[i].text)) if not any(c.isdigit() for c in t)) - columns
-            for i in indexes
-        }
-        # an amount names a row only of a table about what is asked: "$250 concert tickets" is no contract value
-        in_range = {
-            i for i in indexes if holds_amount(question, _row_key(units[i].text)) and content_terms(units[i].text) & q_terms
-        }
-        matched = [i for i in indexes if keys[i] & q_terms or i in in_range]
-        for i in matched:
-            bonuses[i] = 0.15 if i in in_range else 0.1 + 0.05 * len(keys[i] & q_terms) / len(keys[i])
-        table_terms = frozenset().union(*(content_terms(units[i].text) for i in indexes))
-        unknown_entity = bool(q_terms - table_terms)
-        if not matched and unknown_entity:
-            for i in indexes:
-                if _DEFAULT_ROW.match(_row_key(units[i].text)):
-                    bonuses[i] = 0.08
-    return bonuses
-
-
-_WHEN_ASKED = re.compile(r"\b(?:this|next|last|every|each|per|a) (year|month|week|quarter)\b", re.IGNORECASE)
-_DEFAULT_ROW = re.compile(r"\s*(other|all other|any other|default|everyone else|rest of)\b", re.IGNORECASE)
-
-
-def _row_in_range(question: str, row: str) -> bool:
-    """Whether the row holds the amount or length of service asked ("Up to $2,500" holds "$800" as a key)."""
-    return in_its_range(question, row) or holds_amount(question, _row_key(row))
-
-
-def _row_key(row: str) -> str:
-    return _row_cells(row).split("|")[0].strip()
-
-
-def _row_cells(row: str) -> str:
-    """A row unit's own line (without the header it is quoted with)."""
-    return row.splitlines()[-1].strip().strip("|")
-
-
-def _named_row_before_its_table(scored: list[_Scored]) -> None:
-    """A table quoted whole with its lead-in scores below its row that the question names (by its key, or by an
-    amount or length of service in its range: "if I quit after 4 yrs how much notice" is the "2 years to less
-    than 5 years" row, not every row). Scores are lowered in place."""
-    for table in (c for c in scored if c.unit.kind == "lead" and "\n|" in c.unit.text):
-        named = [c.score for c in scored if c.hit is table.hit and c.row > 0 and _overlap(c.unit, table.unit)]
-        if named:
-            table.score = min(table.score, max(named) - 0.01)
-
-
-def _overlap(a: Unit, b: Unit) -> bool:
-    """Whether one unit quotes the other: a sentence in a sentence, an item in its list, a row in its table."""
-    if a.text in b.text or b.text in a.text:
-        return True
-    row, lead = (a, b) if a.kind == "row" else (b, a)
-    return row.kind == "row" and lead.kind == "lead" and row.text.rsplit("\n", 1)[-1] in lead.text.split("\n")
-
-
-def _padding(question: str, q_terms: frozenset[str], top: _Scored, cand: _Scored, best: float) -> bool:
+def _padding(question: str, q_terms: frozenset[str], top: Scored, cand: Scored, best: float) -> bool:
     """A further quote that would only pad the answer: another row of the table whose matching row leads (by
     its key, by the amount or length of service asked, or by a question word in its own cells that this row
     lacks, this row naming none the leading one lacks: "salary data" is among the Confidential row's examples),
     or a quote from another document that scores clearly below the best."""
     if cand.unit.kind == "row" and top.unit.kind == "row":
-        if _row_in_range(question, top.unit.text) and not _row_in_range(question, cand.unit.text):
+        if row_in_range(question, top.unit.text) and not row_in_range(question, cand.unit.text):
             return True  # the range asked about outranks a key word ("years" is in most keys of a service table)
         if top.row > 0 and cand.row == 0:
             return True
-        top_named = q_terms & content_terms(_row_cells(top.unit.text))
-        cand_named = q_terms & content_terms(_row_cells(cand.unit.text))
+        top_named = q_terms & content_terms(row_cells(top.unit.text))
+        cand_named = q_terms & content_terms(row_cells(cand.unit.text))
         if top_named - cand_named and not cand_named - top_named:
             return True  # and a row naming something else the question asks ("…and in Tokyo?") is no padding
     other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
@@ -586,11 +422,11 @@ _NEEDS_ANTECEDENT = re.compile(
 )
 
 
-def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[_Scored]:
+def _with_context(question: str, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
     """The quotes, each with the sentences that continue it set as its `context` and the one it points back to as
     its `before`; a quote that another one's context already holds is dropped (it is quoted in its place)."""
     words, asks_purpose = content_terms(question), bool(_ASKS_PURPOSE.search(question))
-    kept: list[_Scored] = []
+    kept: list[Scored] = []
     quoted: set[str] = set()
     for cand in chosen:
         if cand.unit.text in quoted:
@@ -605,7 +441,7 @@ def _with_context(question: str, chosen: list[_Scored], scored: list[_Scored]) -
     return kept
 
 
-def _antecedent(quote: _Scored, scored: list[_Scored], quoted: set[str]) -> str | None:
+def _antecedent(quote: Scored, scored: list[Scored], quoted: set[str]) -> str | None:
     """The sentence before `quote` in its paragraph when the quote opens by pointing to it ("This leave will be unpaid,
     but will not affect seniority…" is said of "Emergency Leave: An employee may receive up to ten days…"): without
     it, the quote does not say what it is about. None when it is quoted already or is no answer itself."""
@@ -625,7 +461,7 @@ def _antecedent(quote: _Scored, scored: list[_Scored], quoted: set[str]) -> str 
 
 
 def _context(
-    words: frozenset[str], asks_purpose: bool, quote: _Scored, scored: list[_Scored], *, lead: bool, quoted: set[str]
+    words: frozenset[str], asks_purpose: bool, quote: Scored, scored: list[Scored], *, lead: bool, quoted: set[str]
 ) -> list[str]:
     """The sentences after a quote while they continue the same point; they often hold the detail ("…shall declare
     the conflict. The minutes of all actions taken related to the matter will…"). None already `quoted`; one about
@@ -674,13 +510,13 @@ def _context(
     return added
 
 
-def _quoted(sentence: str, chosen: list[_Scored], before: _Scored) -> bool:
+def _quoted(sentence: str, chosen: list[Scored], before: Scored) -> bool:
     """Whether `sentence` is already part of a quote chosen ahead of `before` (an item of the same list carries
     its lead-in)."""
     return any(sentence in c.unit.text or c.unit.lead == sentence for c in chosen[: chosen.index(before)])
 
 
-def _compose(chosen: list[_Scored]) -> Draft:
+def _compose(chosen: list[Scored]) -> Draft:
     """Quotes grouped by chunk, numbered in order of first appearance, best quote first."""
     order: list[Hit] = []
     quotes: dict[str, list[str]] = {}
