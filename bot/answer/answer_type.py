@@ -19,11 +19,19 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     # the "20 working days per year" the same section also holds
     ("notice", re.compile(r"\b(notice|in advance|how far ahead|how early|ahead of time|beforehand)\b", re.IGNORECASE)),
     # "who do I call…": a number to call, not "tell your manager" (a contact of a kind, but nothing to dial)
-    ("phone", re.compile(r"(?<!on-)(?<!on )\b(call|phone|ring|dial|hotline|number to call|phone number)\b", re.IGNORECASE)),
+    # "phone" as a verb or a number: "who do I phone", "the helpdesk phone number"; "I lost my phone" asks no number
+    (
+        "phone",
+        re.compile(
+            r"(?<!on-)(?<!on )\b(call|ring|dial|hotline|number to call|phone (?:number|line)|(?:i|to|we|should|can) phone)\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "contact",
         re.compile(
-            r"\b(who (do|should|can) i|whom|contact|call|e-?mail address|phone|number to call|hotline|helpdesk|help desk|"
+            r"\b(who (do|should|can) i|whom|contact|call|e-?mail address|phone line|(?:i|to|we|should|can) phone|"
+            r"number to call|hotline|helpdesk|help desk|"
             r"talk to|report (it |this )?to|reach|(emergency|phone|contact) number)\b",
             re.IGNORECASE,
         ),
@@ -31,7 +39,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"\b(how (many|much|long|often|soon|quickly|far|early)|by when|deadline|within|what time|what date|when is|"
+            r"\b(how (many|much|long|often|soon|quickly|fast|far|early)|by when|deadline|within|what time|what date|when is|"
             r"maximum|minimum|max|min|limit|cap|rate|stipend|allowance|budget|cost|price|amount|percent|match|per diem|"
             r"reimburs\w*|notice|length|number of|pay|paid|per (day|night|month|year|person|head))\b",
             re.IGNORECASE,
@@ -59,7 +67,10 @@ _CARRIES: dict[str, re.Pattern[str]] = {
 _AMOUNT = re.compile(
     r"\$\s?(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<a_x>k|m)?\b"
     r"|\busd\s?(?P<b>\d[\d,]*(?:\.\d+)?)\s*(?P<b_x>k|m)?\b"
-    r"|\b(?P<c>\d[\d,]*(?:\.\d+)?)\s*(?P<c_x>k|m)?\s*(?P<unit>dollars?|usd|bucks|grand)\b",
+    r"|\b(?P<c>\d[\d,]*(?:\.\d+)?)\s*(?P<c_x>k|m)?\s*(?P<unit>dollars?|usd|bucks|grand)\b"
+    # "a 7k contract": thousands without a currency are money only before what is bought ("a 4k monitor" is not)
+    r"|\b(?P<d>\d[\d,]*(?:\.\d+)?)\s*(?P<d_x>k|m)\s+(?=(?:contract|purchase|deal|order|invoice|spend|budget|"
+    r"subscription|renewal|licen[cs]e|software|tool|saas|expense|bill)s?\b)",
     re.IGNORECASE,
 )
 _RANGE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–)\s*\$?(\d[\d,]*(?:\.\d+)?)")
@@ -78,7 +89,7 @@ _WANTS_VALUE = re.compile(
 
 # In a yes/no question "paid", "reimbursed", "cost", "notice" name the topic, not a number asked for ("If I quit,
 # do I get paid for the days I haven't used?" is answered by "…paid out in your final pay", not "25 days of paid leave").
-_TOPIC_WORDS = re.compile(r"\b(pay|paid|reimburs\w*|cost|price|match|notice|length)\b", re.IGNORECASE)
+_TOPIC_WORDS = re.compile(r"\b(pay|paid|reimburs\w*|cost|price|match|notice|length|stipend|allowance)\b", re.IGNORECASE)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -96,9 +107,11 @@ def wanted_kind(question: str) -> str | None:
     return kinds[0] if kinds and _WANTS_VALUE.search(question) else None
 
 
-# digits that are not a quantity: a phone number, a mailbox, a cross-reference ("see 3.2"), a policy/version number
+# digits that are not a quantity: a phone number, a mailbox, a cross-reference ("see 3.2"), a policy/version number,
+# "24/7" (when a line is staffed, not how soon to call it)
 _NOT_QUANTITY = re.compile(
-    r"\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w.-]+|\b(?:see|section|§)\s*\d[\d.]*|\b[A-Z]{2,}-[\w-]*\d[\w-]*", re.IGNORECASE
+    r"\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w.-]+|\b(?:see|section|§)\s*\d[\d.]*|\b[A-Z]{2,}-[\w-]*\d[\w-]*|\b24/7\b",
+    re.IGNORECASE,
 )
 
 
@@ -196,7 +209,7 @@ def _asked_amounts(question: str) -> list[float]:
 
 def _amount(match: re.Match[str]) -> float:
     """The dollars of an `_AMOUNT` match ("5 grand" is 5,000)."""
-    for group in "abc":
+    for group in "abcd":
         if match.group(group):
             value = _num(match.group(group), match.group(f"{group}_x"))
             return value * 1000 if (match.group("unit") or "").lower() == "grand" and not match.group("c_x") else value

@@ -28,7 +28,7 @@ from bot.answer.confidence import corpus_stats, evidence_of, signals
 from bot.answer.extractive import ExtractiveAnswerer, UnitEmbeddingCache
 from bot.answer.followup import retrieval_query
 from bot.answer.lexical import QUESTION_SHAPE, question_words
-from bot.answer.question_text import corrector_for, model_lexicon, strip_introduction
+from bot.answer.question_text import corrector_for, model_lexicon, restore_apostrophes, strip_introduction
 from bot.answer.scorer import AnswerScorer, load_scorer, version_folder
 from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
@@ -227,7 +227,8 @@ class PolicyService:
         elif _GREETING.match(state.question):
             state.result = AnswerResult(question=state.question, answer=replies.greeting, kind="greeting")
         else:
-            state.query = retrieval_query(strip_introduction(state.question), state.history, self.answerer)
+            question = strip_introduction(restore_apostrophes(state.question))
+            state.query = retrieval_query(question, state.history, self.answerer)
         return state
 
     def _retrieve(self, state: _State) -> _State:

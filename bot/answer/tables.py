@@ -23,12 +23,16 @@ def whole_table(question: str, q_terms: frozenset[str], chosen: list[Scored], sc
     notice do I have to give?" is answered by every length of service, not the first one): no row has a question
     word in its own cells ("salary data" names the Confidential row by its examples), no amount or length of
     service in the question falls in a row's range, and the lead is not the "Other…" row of an entity the table
-    lacks (Denver). A quoted table whose own heading the question names ("what are the approval thresholds?") leads
-    even when a sentence scored above it. When a sentence introduces the table, it is quoted with it (its "lead"
+    lacks (Denver). A quoted table whose own heading the question names ("what are the approval thresholds?"), or
+    whose key column an open question asks for ("what holidays do we get?"), leads even when a sentence scored above it. When a sentence introduces the table, it is quoted with it (its "lead"
     unit). The quotes from elsewhere follow."""
     lead: Scored | None = chosen[0]
     if chosen[0].unit.kind != "row":
-        lead = next((c for c in chosen if c.unit.kind == "row" and _heading_named(c.hit, q_terms)), None)
+        same_doc = [c for c in scored if c.hit.doc.metadata.get("doc_id") == chosen[0].hit.doc.metadata.get("doc_id")]
+        lead = next(
+            (c for c in chosen if c.unit.kind == "row" and (_heading_named(c.hit, q_terms) or _asks_for_keys(question, c))),
+            next((c for c in same_doc if c.unit.kind == "row" and _asks_for_keys(question, c)), None),
+        )
     if lead is None or "\n" not in lead.unit.text or _answers_for_the_rest(question, lead):
         return chosen
     header = lead.unit.text.split("\n", 1)[0]
@@ -58,6 +62,17 @@ def _answers_for_the_rest(question: str, row: Scored) -> bool:
     if row.row <= 0 or not _DEFAULT_ROW.match(row_key(row.unit.text)):
         return False
     return bool(content_terms(question) - QUESTION_SHAPE - content_terms(row.hit.doc.page_content))
+
+
+# "what holidays do we get?", "which public holidays are there", "what are the data classification levels?", "list
+# the stages": the words right after an open question word, where the thing whose values are wanted is named
+_OPEN_LIST = re.compile(r"\b(?:what|which|list)\b((?:\s+[\w-]+){1,4})", re.IGNORECASE)
+
+
+def _asks_for_keys(question: str, row: Scored) -> bool:
+    """Whether an open question asks for the values of the row's key column ("what holidays…" of "| Holiday | Date |")."""
+    keys = content_terms(row_key(row.unit.text.split("\n", 1)[0]))
+    return any(keys & content_terms(m.group(1)) for m in _OPEN_LIST.finditer(question))
 
 
 def _heading_named(hit: Hit, q_terms: frozenset[str]) -> bool:
