@@ -328,6 +328,13 @@ def test_everyday_questions_from_a_new_users_trial_lead_with_the_clause_that_ans
     assert absent is None or absent not in answer
 
 
+def test_a_question_asking_what_is_not_allowed_is_not_padded_with_what_is(service):
+    answer = service.ask("what is NOT reimbursed on business trips").answer
+    assert answer.startswith("> The following are not reimbursed:") and "$0.70 per mile" not in answer
+    # "without" states a condition: the sole-source rule still answers
+    assert "Sole Source Justification" in service.ask("Can I buy from a single supplier without getting quotes?").answer
+
+
 def test_the_kind_asked_is_read_from_what_the_question_asks_not_a_noun_it_names():
     assert "phone" not in asked_kinds("how fast do i need to report a lost phone")
     assert asked_kinds("whats the IT helpdesk phone number")[0] == "phone"

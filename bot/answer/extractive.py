@@ -363,11 +363,15 @@ def not_an_answer(unit: Unit) -> bool:
     return heading_like(text, numbered=unit.kind == "sentence")
 
 
+_SAYS_NOT = re.compile(r"\b(not|never)\b|n't\b", re.IGNORECASE)  # "without quotes" is a condition, not a "not"
+
+
 def _padding(question: str, q_terms: frozenset[str], top: Scored, cand: Scored, best: float) -> bool:
     """A further quote that would only pad the answer: another row of the table whose matching row leads (by
     its key, by the amount or length of service asked, or by a question word in its own cells that this row
     lacks, this row naming none the leading one lacks: "salary data" is among the Confidential row's examples),
-    or a quote from another document that scores clearly below the best."""
+    a quote that says nothing is not when the question and the lead do, or a quote from another document that
+    scores clearly below the best."""
     if cand.unit.kind == "row" and top.unit.kind == "row":
         if row_in_range(question, top.unit.text) and not row_in_range(question, cand.unit.text):
             return True  # the range asked about outranks a key word ("years" is in most keys of a service table)
@@ -377,6 +381,8 @@ def _padding(question: str, q_terms: frozenset[str], top: Scored, cand: Scored, 
         cand_named = q_terms & content_terms(row_cells(cand.unit.text))
         if top_named - cand_named and not cand_named - top_named:
             return True  # and a row naming something else the question asks ("…and in Tokyo?") is no padding
+    if _SAYS_NOT.search(question) and negated(top.unit.text) and not negated(cand.unit.text):
+        return True  # "what is NOT reimbursed?" is answered by the exclusions, not by "…is reimbursed at $0.70"
     other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
     return other_doc and cand.score < 0.9 * best
 
