@@ -364,6 +364,12 @@ def not_an_answer(unit: Unit) -> bool:
 
 
 _SAYS_NOT = re.compile(r"\b(not|never)\b|n't\b", re.IGNORECASE)  # "without quotes" is a condition, not a "not"
+_FORBIDS = re.compile(r"\b(prohibit\w*|forbid\w*|exclu\w*|ineligible|banned)\b", re.IGNORECASE)
+
+
+def _says_no(text: str) -> bool:
+    """Whether the text says what is not so or not allowed ("…not reimbursed", "the Foundation prohibits…")."""
+    return negated(text) or bool(_FORBIDS.search(text))
 
 
 def _padding(question: str, q_terms: frozenset[str], top: Scored, cand: Scored, best: float) -> bool:
@@ -381,7 +387,7 @@ def _padding(question: str, q_terms: frozenset[str], top: Scored, cand: Scored, 
         cand_named = q_terms & content_terms(row_cells(cand.unit.text))
         if top_named - cand_named and not cand_named - top_named:
             return True  # and a row naming something else the question asks ("…and in Tokyo?") is no padding
-    if _SAYS_NOT.search(question) and negated(top.unit.text) and not negated(cand.unit.text):
+    if _SAYS_NOT.search(question) and negated(top.unit.text) and not _says_no(cand.unit.text):
         return True  # "what is NOT reimbursed?" is answered by the exclusions, not by "…is reimbursed at $0.70"
     other_doc = cand.hit.doc.metadata.get("doc_id") != top.hit.doc.metadata.get("doc_id")
     return other_doc and cand.score < 0.9 * best
