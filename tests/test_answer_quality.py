@@ -61,6 +61,9 @@ def _quoted_keys(answer: str, column: str) -> list[str]:
         ("what holidays do we get?", "Holiday", ["New Year's Day", "Labor Day", "Christmas Day"]),
         # the table's own heading named ("4. Per-diem rates"): every city
         ("what are the per diem rates?", "City", ["New York", "Tokyo", "Other international cities"]),
+        # "all"/"each": every row, although "cities" and "cardholder" are words of some rows' keys
+        ("what are the per diem rates for all the cities?", "City", ["New York", "Tokyo", "Other US cities"]),
+        ("list all the per diem rates", "City", ["New York", "Tokyo", "Other US cities"]),
     ],
 )
 def test_a_question_asking_for_the_whole_table_gets_every_row_once(service, question, column, keys):

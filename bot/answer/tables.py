@@ -24,8 +24,9 @@ def whole_table(question: str, q_terms: frozenset[str], chosen: list[Scored], sc
     word in its own cells ("salary data" names the Confidential row by its examples), no amount or length of
     service in the question falls in a row's range, and the lead is not the "Other…" row of an entity the table
     lacks (Denver). A quoted table whose own heading the question names ("what are the approval thresholds?"), or
-    whose key column an open question asks for ("what holidays do we get?"), leads even when a sentence scored above it. When a sentence introduces the table, it is quoted with it (its "lead"
-    unit). The quotes from elsewhere follow."""
+    whose key column an open question asks for ("what holidays do we get?"), leads even when a sentence scored above
+    it; asked for "all"/"each" of them, every row is quoted whatever the question names. When a sentence introduces
+    the table, it is quoted with it (its "lead" unit). The quotes from elsewhere follow."""
     lead: Scored | None = chosen[0]
     if chosen[0].unit.kind != "row":
         same_doc = [c for c in scored if c.hit.doc.metadata.get("doc_id") == chosen[0].hit.doc.metadata.get("doc_id")]
@@ -44,7 +45,9 @@ def whole_table(question: str, q_terms: frozenset[str], chosen: list[Scored], sc
     if _CLOSED_QUESTION.match(question) and not asks_all:
         return chosen  # "can my learning budget pay for an MBA?" asks about one thing: the row that scored for it
     intro = next((c for c in scored if c.hit is lead.hit and c.unit.kind == "lead" and overlap(c.unit, lead.unit)), None)
-    if any(_names_row(question, q_terms, r, rows, intro) for r in rows):
+    # "the per diem rates for all the cities", "the limits for each type of cardholder": every row, whatever it names
+    every = asks_all and bool(_EVERY.search(question))
+    if not every and any(_names_row(question, q_terms, r, rows, intro) for r in rows):
         return chosen
     if intro is not None:
         return [intro, *(c for c in chosen if c not in rows and not overlap(c.unit, intro.unit))]
@@ -53,6 +56,7 @@ def whole_table(question: str, q_terms: frozenset[str], chosen: list[Scored], sc
     return rows + [c for c in chosen if c not in rows]
 
 
+_EVERY = re.compile(r"\b(all|every|each|list)\b", re.IGNORECASE)
 _CLOSED_QUESTION = re.compile(r"\s*(can|could|may|is|are|am|do|does|did|will|would|should|must|has|have)\b", re.IGNORECASE)
 
 
@@ -61,7 +65,7 @@ def _answers_for_the_rest(question: str, row: Scored) -> bool:
     ("the per diem rate in Denver" is "Other US cities", not the whole table)."""
     if row.row <= 0 or not _DEFAULT_ROW.match(row_key(row.unit.text)):
         return False
-    return bool(content_terms(question) - QUESTION_SHAPE - content_terms(row.hit.doc.page_content))
+    return bool(content_terms(_EVERY.sub(" ", question)) - QUESTION_SHAPE - content_terms(row.hit.doc.page_content))
 
 
 # "what holidays do we get?", "which public holidays are there", "what are the data classification levels?", "list
