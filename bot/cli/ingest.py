@@ -88,7 +88,7 @@ def _print_report(report: IngestReport) -> None:
             table.add_row(doc, reason)
         console.print(table)
     for old, new in report.superseded:
-        console.print(f"[dim]superseded:[/dim] {old} → replaced by {new} from its effective date (decided when asked)")
+        console.print(f"[dim]superseded:[/dim] {old} → {new} answers from its effective date on", soft_wrap=True)
     for dup in report.duplicates:
         console.print(f"[yellow]duplicate:[/yellow] {dup['duplicate']} is identical to {dup['kept']} (not indexed)")
     for dup in report.near_duplicates:
