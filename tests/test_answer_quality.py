@@ -13,6 +13,7 @@ from bot.answer.extractive import not_an_answer
 from bot.answer.lexical import content_terms, un_forms
 from bot.answer.question_text import SpellingCorrector, model_lexicon, restore_apostrophes, strip_introduction
 from bot.answer.service import PolicyService
+from bot.answer.tables import asks_for_key_column
 from bot.answer.text_units import split_units
 from bot.config import Settings
 from bot.eval.calibrate import SweepRow, calibrate, choose, sweep, write_calibration
@@ -59,6 +60,10 @@ def _quoted_keys(answer: str, column: str) -> list[str]:
         # the key column named: a table longer than 8 rows is still the answer, and it leads over a sentence
         ("what holidays do we get in 2026?", "Holiday", ["New Year's Day", "Labor Day", "Christmas Day"]),
         ("what holidays do we get?", "Holiday", ["New Year's Day", "Labor Day", "Christmas Day"]),
+        # a table of another document than the lead sentence's ("The list of … holidays is published each year…")
+        ("list the public holidays this year", "Holiday", ["New Year's Day", "Labor Day", "Christmas Day"]),
+        # the calendar's chunk ranks below the chunks read: it is looked up for the column asked
+        ("which public holidays are there in 2026", "Holiday", ["New Year's Day", "Labor Day", "Christmas Day"]),
         # the table's own heading named ("4. Per-diem rates"): every city
         ("what are the per diem rates?", "City", ["New York", "Tokyo", "Other international cities"]),
         # "all"/"each": every row, although "cities" and "cardholder" are words of some rows' keys
@@ -72,6 +77,14 @@ def test_a_question_asking_for_the_whole_table_gets_every_row_once(service, ques
     assert set(keys) <= set(quoted) and len(quoted) == len(set(quoted)) >= 4
     assert answer.startswith(f"> {column}: ")  # the table leads
     assert answer.count("[1]") == 1  # the rows are one quote: one marker
+
+
+def test_an_open_question_asks_for_a_column_only_by_its_plural():
+    assert asks_for_key_column("list the public holidays this year", "| Holiday | Date | Day |")
+    assert asks_for_key_column("what are the data classification levels?", "| Level | Description |")
+    assert not asks_for_key_column("what do I need to bring on my first day", "| Need | Contact |")
+    assert not asks_for_key_column("what pin length does my phone need", "| Length of service | Notice period |")
+    assert not asks_for_key_column("what is the mileage rate", "| Rating | Label | Meaning |")
 
 
 def test_a_table_whose_heading_is_asked_leads_over_a_sentence_sharing_a_word(service):

@@ -30,6 +30,7 @@ from bot.answer.followup import retrieval_query
 from bot.answer.lexical import QUESTION_SHAPE, question_words
 from bot.answer.question_text import corrector_for, model_lexicon, restore_apostrophes, strip_introduction
 from bot.answer.scorer import AnswerScorer, load_scorer, version_folder
+from bot.answer.tables import asks_for_a_list, asks_for_a_table_of
 from bot.answer.validity import validity_notes
 from bot.company import CompanyProfile, load_company
 from bot.config import Settings
@@ -291,7 +292,9 @@ class PolicyService:
         "Thanksgiving", a city; a number is no name) when no chunk in `read` has it; else, for a question naming
         an amount ("an $8k tool, who approves it?") that no table row of `read` holds in its range, the chunk BM25
         ranks first for the question among those with such a row (the approval thresholds: "$2,500.01 to
-        $10,000"). None: neither."""
+        $10,000"); else, for an open question asking for a table's key column that no table of `read` has ("list
+        the public holidays this year"), the chunk BM25 ranks first among those with such a table (the calendar).
+        None: none of these."""
         stats = corpus_stats(self._bm25)
         if stats is None:
             return None
@@ -305,11 +308,14 @@ class PolicyService:
         missing = next((w for _, w in rare if w.lower() not in text.lower()), None)
         if missing is not None:
             return searcher.lexical_hit(missing, principals=who, filters=filters, today=today)
-        if not names_amount(state.query) or table_holds_amount(state.query, text):
+        if names_amount(state.query) and not table_holds_amount(state.query, text):
+            wanted = functools.partial(table_holds_amount, state.query)
+        elif asks_for_a_list(state.query) and not asks_for_a_table_of(state.query, text):
+            wanted = functools.partial(asks_for_a_table_of, state.query)  # "list the public holidays": the calendar
+        else:
             return None
         query = expand_query(state.query, self.company.synonyms)
-        holds = functools.partial(table_holds_amount, state.query)
-        return searcher.lexical_hit(query, principals=who, filters=filters, today=today, among=holds)
+        return searcher.lexical_hit(query, principals=who, filters=filters, today=today, among=wanted)
 
     def _answer(self, state: _State) -> AnswerResult:
         if state.result is not None:

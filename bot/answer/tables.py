@@ -6,11 +6,12 @@ A table row is one quotable unit: its table's header line, the separator and its
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bot.answer.answer_type import holds_amount, in_its_range
 from bot.answer.candidates import Scored, overlap, own_heading
-from bot.answer.lexical import QUESTION_SHAPE, content_terms
+from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words
 from bot.answer.text_units import Unit
 from bot.retrieval.hybrid import Hit
 
@@ -29,10 +30,9 @@ def whole_table(question: str, q_terms: frozenset[str], chosen: list[Scored], sc
     the table, it is quoted with it (its "lead" unit). The quotes from elsewhere follow."""
     lead: Scored | None = chosen[0]
     if chosen[0].unit.kind != "row":
-        same_doc = [c for c in scored if c.hit.doc.metadata.get("doc_id") == chosen[0].hit.doc.metadata.get("doc_id")]
         lead = next(
             (c for c in chosen if c.unit.kind == "row" and (_heading_named(c.hit, q_terms) or _asks_for_keys(question, c))),
-            next((c for c in same_doc if c.unit.kind == "row" and _asks_for_keys(question, c)), None),
+            next((c for c in scored if c.unit.kind == "row" and _asks_for_keys(question, c)), None),
         )
     if lead is None or "\n" not in lead.unit.text or _answers_for_the_rest(question, lead):
         return chosen
@@ -70,13 +70,36 @@ def _answers_for_the_rest(question: str, row: Scored) -> bool:
 
 # "what holidays do we get?", "which public holidays are there", "what are the data classification levels?", "list
 # the stages": the words right after an open question word, where the thing whose values are wanted is named
-_OPEN_LIST = re.compile(r"\b(?:what|which|list)\b((?:\s+[\w-]+){1,4})", re.IGNORECASE)
+_OPEN_LIST = re.compile(r"\b(?:what|which|list)\b((?:\s+[\w-]+){1,5})", re.IGNORECASE)
 
 
 def _asks_for_keys(question: str, row: Scored) -> bool:
     """Whether an open question asks for the values of the row's key column ("what holidays…" of "| Holiday | Date |")."""
-    keys = content_terms(row_key(row.unit.text.split("\n", 1)[0]))
-    return any(keys & content_terms(m.group(1)) for m in _OPEN_LIST.finditer(question))
+    return asks_for_key_column(question, row.unit.text.split("\n", 1)[0])
+
+
+def asks_for_key_column(question: str, header: str) -> bool:
+    """Whether an open question ("what holidays…", "which levels…", "list the…") asks for the values of the key
+    column (the first cell) of the table with this header line."""
+    keys = content_terms(row_key(header))
+    # a plural asks for many ("what holidays…"); "what do I need…" and "what pin length…" ask for one thing
+    words = (content_words(m.group(1)).items() for m in _OPEN_LIST.finditer(question))
+    return any(stem in keys and word.lower().endswith("s") for found in words for stem, word in found)
+
+
+def asks_for_a_list(question: str) -> bool:
+    """Whether the question is an open one that may ask for a column's values ("what…", "which…", "list…")."""
+    return bool(_OPEN_LIST.search(question))
+
+
+def asks_for_a_table_of(question: str, text: str) -> bool:
+    """Whether `text` (a chunk) holds a table whose key column the open question asks for (see
+    `asks_for_key_column`); False at once for a question that asks for no list."""
+    if not asks_for_a_list(question):
+        return False
+    pairs = itertools.pairwise(text.splitlines())
+    headers = (ln for ln, nxt in pairs if ln.lstrip().startswith("|") and nxt.lstrip().startswith("|--"))
+    return any(asks_for_key_column(question, header) for header in headers)
 
 
 def _heading_named(hit: Hit, q_terms: frozenset[str]) -> bool:
