@@ -6,13 +6,13 @@ A table row is one quotable unit: its table's header line, the separator and its
 
 from __future__ import annotations
 
-import itertools
 import re
+from functools import lru_cache
 
 from bot.answer.answer_type import holds_amount, in_its_range
 from bot.answer.candidates import Scored, overlap, own_heading
 from bot.answer.lexical import QUESTION_SHAPE, content_terms, content_words
-from bot.answer.text_units import Unit
+from bot.answer.text_units import Unit, table_headers
 from bot.retrieval.hybrid import Hit
 
 WHOLE_TABLE_ROWS = 8  # a table this small is quoted whole when the question names none of its rows
@@ -47,7 +47,9 @@ def whole_table(question: str, q_terms: frozenset[str], chosen: list[Scored], sc
     intro = next((c for c in scored if c.hit is lead.hit and c.unit.kind == "lead" and overlap(c.unit, lead.unit)), None)
     # "the per diem rates for all the cities", "the limits for each type of cardholder": every row, whatever it names
     every = asks_all and bool(_EVERY.search(question))
-    if not every and any(_names_row(question, q_terms, r, rows, intro) for r in rows):
+    names = _row_names(q_terms, rows, intro)
+    named = (names & content_terms(row_cells(r.unit.text)) or row_in_range(question, r.unit.text) for r in rows)
+    if not every and any(named):
         return chosen
     if intro is not None:
         return [intro, *(c for c in chosen if c not in rows and not overlap(c.unit, intro.unit))]
@@ -81,25 +83,26 @@ def _asks_for_keys(question: str, row: Scored) -> bool:
 def asks_for_key_column(question: str, header: str) -> bool:
     """Whether an open question ("what holidays…", "which levels…", "list the…") asks for the values of the key
     column (the first cell) of the table with this header line."""
-    keys = content_terms(row_key(header))
-    # a plural asks for many ("what holidays…"); "what do I need…" and "what pin length…" ask for one thing
-    words = (content_words(m.group(1)).items() for m in _OPEN_LIST.finditer(question))
-    return any(stem in keys and word.lower().endswith("s") for found in words for stem, word in found)
+    return bool(_asked_plurals(question) & content_terms(row_key(header)))
 
 
 def asks_for_a_list(question: str) -> bool:
-    """Whether the question is an open one that may ask for a column's values ("what…", "which…", "list…")."""
-    return bool(_OPEN_LIST.search(question))
+    """Whether the question is an open one that asks for many of something ("what holidays…", "list the levels")."""
+    return bool(_asked_plurals(question))
 
 
 def asks_for_a_table_of(question: str, text: str) -> bool:
     """Whether `text` (a chunk) holds a table whose key column the open question asks for (see
     `asks_for_key_column`); False at once for a question that asks for no list."""
-    if not asks_for_a_list(question):
-        return False
-    pairs = itertools.pairwise(text.splitlines())
-    headers = (ln for ln, nxt in pairs if ln.lstrip().startswith("|") and nxt.lstrip().startswith("|--"))
-    return any(asks_for_key_column(question, header) for header in headers)
+    return asks_for_a_list(question) and any(asks_for_key_column(question, header) for header in table_headers(text))
+
+
+@lru_cache(maxsize=1024)
+def _asked_plurals(question: str) -> frozenset[str]:
+    """The stems of the plurals right after an open question word: a plural asks for many ("what holidays…");
+    "what do I need…" and "what pin length…" ask for one thing. Cached: every chunk's tables are asked about."""
+    found = (content_words(m.group(1)).items() for m in _OPEN_LIST.finditer(question))
+    return frozenset(stem for words in found for stem, word in words if word.lower().endswith("s"))
 
 
 def _heading_named(hit: Hit, q_terms: frozenset[str]) -> bool:
@@ -108,25 +111,25 @@ def _heading_named(hit: Hit, q_terms: frozenset[str]) -> bool:
     return bool(heading) and heading <= q_terms
 
 
-def _names_row(question: str, q_terms: frozenset[str], row: Scored, rows: list[Scored], intro: Scored | None) -> bool:
-    """Whether the question names this row of the table `rows`: a question word in its own cells that is not the
-    table's topic, or an amount or length of service in its range.
+def _row_names(q_terms: frozenset[str], rows: list[Scored], intro: Scored | None) -> frozenset[str]:
+    """The question's words that name a row of the table `rows` when its own cells hold them (a row is also named
+    by an amount or length of service in its range: `row_in_range`).
 
     The words of the sentence introducing the table, of its headings and of its column names are its topic, not a
     row's name, when the question asks about that topic (two words of it) and no row's key holds them: "which
     learning expenses are eligible?" names no row although "learning" is in the Degree row's notes ("Not covered by
     the learning budget"), nor does "what are the data classification levels?" ("data" is in two rows' examples);
     "can my wife come on the trip…" shares only "trip" (short words such as "per" and "day" name no topic)."""
-    meta = row.hit.doc.metadata
+    lead = rows[0]
+    meta = lead.hit.doc.metadata
     about = " ".join([str(meta.get("title", "")), str(meta.get("section", ""))])
     if intro is not None:
         about += " " + intro.unit.text.split("\n", 1)[0]
     # a column name is a row's name too when a key holds it ("Premium PPO" under "Employee premium")
     keys = frozenset().union(*(content_terms(row_key(r.unit.text)) for r in rows))
-    header = content_terms(row.unit.text.split("\n", 1)[0]) - keys
+    header = content_terms(lead.unit.text.split("\n", 1)[0]) - keys
     topic = frozenset(t for t in (content_terms(about) | header) & q_terms if len(t) > 3)
-    names = q_terms - topic if len(topic) >= 2 else q_terms
-    return bool(names & content_terms(row_cells(row.unit.text))) or row_in_range(question, row.unit.text)
+    return q_terms - topic if len(topic) >= 2 else q_terms
 
 
 def row_bonuses(question: str, q_terms: frozenset[str], units: list[Unit]) -> list[float]:

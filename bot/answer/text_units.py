@@ -191,8 +191,17 @@ def _aside_apart(part: str) -> list[str]:
     return [part]
 
 
+_SEPARATOR = re.compile(r"\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?")  # "|---|:--:|", under a table's header line
+
+
+def table_headers(body: str) -> list[str]:
+    """The header lines of the Markdown tables in `body` (a line of cells followed by a separator line)."""
+    lines = [ln.strip() for ln in body.splitlines()]
+    return [ln for ln, nxt in itertools.pairwise(lines) if ln.startswith("|") and _SEPARATOR.fullmatch(nxt)]
+
+
 def _table_rows(table: list[str]) -> list[Unit]:
-    if len(table) < 3 or not re.fullmatch(r"\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?", table[1]):
+    if len(table) < 3 or not _SEPARATOR.fullmatch(table[1]):
         return [Unit(row, "row") for row in table]
     header = table[0]
     return [Unit(f"{header}\n{table[1]}\n{row}", "row") for row in table[2:]]
